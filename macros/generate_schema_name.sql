@@ -1,0 +1,9 @@
+{#- Custom schemas are used as-is (staging, marts, ...), not prefixed with the
+    target schema, so BI and reverse-ETL tools read stable names. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}
