@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 from leadscore.sync.cli import main
 from leadscore.sync.hubspot import build_hubspot_upserts
-from leadscore.sync.salesforce import build_salesforce_upsert
+from leadscore.sync.salesforce import build_salesforce_upsert, csv_field
 from leadscore.sync.state import merge_state, read_state
 from leadscore.sync.tables import CHANGES_COLUMNS, SyncInputError, format_value
 from leadscore.sync.transport import HttpRequest, HttpResponse, TransportError
@@ -338,6 +338,22 @@ def test_salesforce_csv_parses_back_with_header_quoting_and_nulls(tmp_path: Path
     assert raw.count(b"\r") == 1
     assert raw.endswith(b",m1,\n")  # last record: empty owner, then LF
     assert b'"Title ""VP, Sales"""' in raw
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("plain", "plain"),
+        ("", ""),
+        (" padded ", " padded "),
+        ("a,b", '"a,b"'),
+        ('say "hi"', '"say ""hi"""'),
+        ("a\nb", '"a\nb"'),
+        ("a\rb", '"a\rb"'),
+    ],
+)
+def test_csv_field_quotes_per_rfc_4180(value: str, expected: str) -> None:
+    assert csv_field(value) == expected
 
 
 def test_salesforce_blank_nulls_writes_empty_cells(tmp_path: Path) -> None:
