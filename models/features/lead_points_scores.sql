@@ -21,6 +21,13 @@
 {%- else -%}
     {%- do ref('points_rules') -%}
 {%- endif -%}
+{#- The most fit points a lead can get: the best positive rule per field. -#}
+{%- set best_by_field = {} -%}
+{%- for rule in rules if rule.rule_type == 'fit' and rule.points > 0 -%}
+    {%- do best_by_field.update({rule.field: [
+        best_by_field.get(rule.field, 0), rule.points] | max}) -%}
+{%- endfor -%}
+{%- set fit_max = [best_by_field.values() | sum, 1] | max -%}
 with
 
 features as (
@@ -88,6 +95,17 @@ select
         ) / {{ var('points_total_cap') }}
     ) as integer) as points_score,
     cast(round(fit_points_raw) as integer) as fit_points,
+    -- fit and engagement on 0-100 each: fit against the most fit points a
+    -- lead can get, engagement against the total cap
+    cast(round(
+        100.0 * least(greatest(fit_points_raw, 0), {{ fit_max }})
+        / {{ fit_max }}
+    ) as integer) as fit_score,
+    cast(round(
+        100.0 * least(
+            greatest(engagement_points_raw, 0), {{ var('points_total_cap') }}
+        ) / {{ var('points_total_cap') }}
+    ) as integer) as engagement_score,
     cast(round(engagement_points_raw) as integer) as engagement_points,
     ranked_reasons[1].reason as points_reason_1,
     ranked_reasons[2].reason as points_reason_2,
