@@ -28,6 +28,8 @@ from leadscore.ml.config import ModelParams
 from leadscore.ml.features import FeatureSpec
 
 CANDIDATES: tuple[str, ...] = ("logistic", "hgb")
+#: Candidates whose preprocessing outputs exactly one column per feature, in ``spec.names`` order.
+ONE_TO_ONE: frozenset[str] = frozenset({"hgb"})
 
 
 def build_pipeline(name: str, spec: FeatureSpec, params: ModelParams, seed: int) -> Pipeline:

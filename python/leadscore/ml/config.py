@@ -91,7 +91,7 @@ class ModelParams:
 
     logistic_c: float = 1.0
     logistic_max_iter: int = 300
-    hgb_max_iter: int = 150
+    hgb_max_iter: int = 100
     hgb_learning_rate: float = 0.1
     hgb_max_leaf_nodes: int = 31
     hgb_min_samples_leaf: int = 40
@@ -141,7 +141,7 @@ class TrainConfig:
     importance_max_rows: int = 20_000
     max_features: int | None = None
     max_features_tolerance: float = 0.005
-    explain_top_k: int = 12
+    explain_top_k: int = 10
     max_train_rows: int | None = None
     tiers: tuple[tuple[str, int], ...] = DEFAULT_TIERS
     calibration_bins: int = 10

@@ -26,7 +26,7 @@ from sklearn.pipeline import Pipeline
 
 import leadscore
 from leadscore.ml.bundle import ModelBundle
-from leadscore.ml.candidates import CANDIDATES, build_pipeline
+from leadscore.ml.candidates import CANDIDATES, ONE_TO_ONE, build_pipeline
 from leadscore.ml.config import TrainConfig, config_to_dict
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.explain import build_explainer
@@ -122,6 +122,7 @@ def train_model(
         config.importance_repeats,
         config.importance_max_rows,
         config.seed,
+        one_to_one=selected in ONE_TO_ONE,
     )
 
     # 3. Optional top-k refit, kept only if it costs no more than the tolerance.
