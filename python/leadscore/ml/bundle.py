@@ -46,7 +46,7 @@ ALLOWED_TYPES: frozenset[str] = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ModelBundle:
     """A trained, calibrated model with everything needed to score and explain.
 

@@ -31,7 +31,7 @@ from leadscore.ml.candidates import logistic_output_features
 from leadscore.ml.features import FeatureSpec
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Explainer:
     """What is needed to explain predictions of one fitted base pipeline.
 
