@@ -1,0 +1,179 @@
+"""Configuration dataclasses for training and scoring, with documented defaults.
+
+Every value here maps to a dbt var the thin Python models pass through; the defaults are the
+ones the project documents. All configs are frozen and JSON-friendly (see :func:`config_to_dict`),
+so they can be hashed into a model version id and stored in the registry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+#: Columns that are never model features (besides anything starting with ``_``).
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    "label",
+    "points_score",
+    "fit_points",
+    "engagement_points",
+    "lead_id",
+    "as_of_date",
+    "email",
+)
+
+#: Default tiers on the 0-100 score: a lead belongs to the first tier whose minimum it reaches.
+DEFAULT_TIERS: tuple[tuple[str, int], ...] = (("A", 80), ("B", 60), ("C", 40), ("D", 0))
+
+ScoreScale = Literal["percentile", "probability"]
+CalibrationMethod = Literal["sigmoid", "isotonic"]
+SelectionMetric = Literal["pr_auc", "roc_auc", "log_loss", "brier"]
+CandidateName = Literal["logistic", "hgb"]
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """Which panel columns are keys, label, baseline, and features.
+
+    Attributes:
+        features: explicit feature list; ``None`` infers it (every column except the keys, the
+            label, ``exclude`` and names starting with one of ``exclude_prefixes``).
+        exclude: columns never used as features when inferring.
+        exclude_prefixes: name prefixes never used as features when inferring.
+        categorical: columns to treat as categorical even if numeric (e.g. integer codes).
+        id_column, date_column, label_column, points_column: the panel's key, as-of date,
+            0/1 label (null while the horizon is open) and rules score (0-100) columns.
+    """
+
+    features: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    exclude_prefixes: tuple[str, ...] = ("_",)
+    categorical: tuple[str, ...] = ()
+    id_column: str = "lead_id"
+    date_column: str = "as_of_date"
+    label_column: str = "label"
+    points_column: str = "points_score"
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    """How labelled as-of dates are split in time.
+
+    Attributes:
+        n_validation_dates: the most recent labelled as-of dates held out (e.g. 8 weekly dates).
+        n_test_dates: the most recent of those, used only to report metrics; the earlier
+            ``n_validation_dates - n_test_dates`` dates select the model and fit the calibrator.
+        gap_days: training uses only as-of dates at least this many days before the first
+            validation date, so training labels (which look ``horizon`` days ahead) cannot see
+            the validation period. Set it to the label horizon (default 90).
+    """
+
+    n_validation_dates: int = 8
+    n_test_dates: int = 4
+    gap_days: int = 90
+
+
+@dataclass(frozen=True)
+class ModelParams:
+    """Hyper-parameters of the candidate models (regularised, deterministic).
+
+    Attributes:
+        logistic_c: inverse L2 strength of the logistic regression (on standardised inputs).
+        logistic_max_iter: lbfgs iterations.
+        hgb_max_iter, hgb_learning_rate, hgb_max_leaf_nodes, hgb_min_samples_leaf, hgb_l2:
+            HistGradientBoosting settings; early stopping is off so the fit is deterministic.
+        max_categories: most categories kept per categorical feature (rarer ones are grouped
+            as "infrequent"); at most 254 for gradient boosting.
+        min_category_fraction: categories rarer than this share of training rows are grouped.
+        class_weight: ``"balanced"`` re-weights classes during fitting (calibration undoes the
+            resulting probability shift); ``None`` fits unweighted.
+    """
+
+    logistic_c: float = 1.0
+    logistic_max_iter: int = 300
+    hgb_max_iter: int = 100
+    hgb_learning_rate: float = 0.1
+    hgb_max_leaf_nodes: int = 31
+    hgb_min_samples_leaf: int = 40
+    hgb_l2: float = 1.0
+    max_categories: int = 30
+    min_category_fraction: float = 0.001
+    class_weight: Literal["balanced"] | None = "balanced"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything :func:`leadscore.ml.train.train_model` needs besides the data.
+
+    Attributes:
+        features, split, params: see their classes.
+        candidates: model families to fit; the best on the selection dates wins.
+        selection_metric: how candidates are compared on the calibration dates. The default
+            PR AUC ranks without regard to calibration, which is right because every candidate
+            is recalibrated afterwards; ``log_loss``/``brier`` would reward the candidate that
+            happens to be calibrated already.
+        calibration: ``sigmoid`` (Platt; keeps the model's ordering strictly, so the 0-100 score
+            keeps full resolution, and needs few positives) or ``isotonic`` (more flexible, needs
+            many positives, produces ties).
+        seed: all randomness (subsampling, permutation importance, model seeds).
+        score_scale: default meaning of the 0-100 score in the bundle (see ``scale.py``).
+        reference_size: at most this many sorted reference probabilities are stored.
+        importance_repeats, importance_max_rows: permutation importance settings.
+        max_features: if set, refit on the top-k features by importance and keep the smaller
+            model only if its selection metric is within ``max_features_tolerance`` of the full.
+        explain_top_k: gradient boosting explains (by occlusion) only the top-k features by
+            importance; the linear model explains all features exactly.
+        max_train_rows: if set, a seeded subsample of training rows bounds time and memory.
+        tiers: tier name and minimum score, highest first.
+        calibration_bins: bins for the expected calibration error.
+    """
+
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+    split: SplitConfig = field(default_factory=SplitConfig)
+    params: ModelParams = field(default_factory=ModelParams)
+    candidates: tuple[CandidateName, ...] = ("logistic", "hgb")
+    selection_metric: SelectionMetric = "pr_auc"
+    calibration: CalibrationMethod = "sigmoid"
+    seed: int = 42
+    score_scale: ScoreScale = "percentile"
+    reference_size: int = 10_001
+    importance_repeats: int = 3
+    importance_max_rows: int = 20_000
+    max_features: int | None = None
+    max_features_tolerance: float = 0.005
+    explain_top_k: int = 10
+    max_train_rows: int | None = None
+    tiers: tuple[tuple[str, int], ...] = DEFAULT_TIERS
+    calibration_bins: int = 10
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """Options of :func:`leadscore.ml.scoring.score_leads`.
+
+    Attributes:
+        score_scale: override the bundle's score scale (``None`` keeps the bundle's).
+        n_contributions: how many top contributions go into the structured column (>= 3).
+        batch_size: rows scored at a time (bounds memory).
+        min_abs_contribution: contributions smaller than this (log-odds) give no reason.
+    """
+
+    score_scale: ScoreScale | None = None
+    n_contributions: int = 3
+    batch_size: int = 100_000
+    min_abs_contribution: float = 1e-6
+
+
+def config_to_dict(config: Any) -> dict[str, Any]:
+    """Return a JSON-friendly dict of a (nested) config dataclass; tuples become lists."""
+    if not dataclasses.is_dataclass(config) or isinstance(config, type):
+        raise TypeError(f"expected a config dataclass instance, got {type(config).__name__}")
+    return _jsonable(dataclasses.asdict(config))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

@@ -1,0 +1,110 @@
+"""Splitting labelled panel rows by time (never at random across time).
+
+::
+
+    as-of dates:  t1 t2 ... tk  |  (gap >= gap_days)  |  v1 .. v4      v5 .. v8
+                  training      |  unused              |  calibration   test
+                                                       |<---- validation period ---->|
+
+* validation = the ``n_validation_dates`` most recent labelled as-of dates;
+* training = as-of dates at least ``gap_days`` before the first validation date, so the
+  outcome window of every training label (``horizon`` days after its as-of date) ends before
+  the validation period starts and no training label can see it;
+* inside validation, the earlier dates select the model and fit the calibrator, the most
+  recent ``n_test_dates`` are only used to report metrics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from leadscore.ml.config import SplitConfig
+from leadscore.ml.errors import MLInputError
+
+
+@dataclass(frozen=True)
+class TimeSplit:
+    """The as-of dates of each part of a time split (each tuple sorted ascending)."""
+
+    train_dates: tuple[dt.date, ...]
+    calibration_dates: tuple[dt.date, ...]
+    test_dates: tuple[dt.date, ...]
+    gap_days: int
+
+    @property
+    def validation_dates(self) -> tuple[dt.date, ...]:
+        """Calibration and test dates together: the validation period."""
+        return self.calibration_dates + self.test_dates
+
+    def windows(self) -> dict[str, str]:
+        """First and last date of each part, as ISO strings (for the registry)."""
+        return {
+            "train_start": self.train_dates[0].isoformat(),
+            "train_end": self.train_dates[-1].isoformat(),
+            "calibration_start": self.calibration_dates[0].isoformat(),
+            "calibration_end": self.calibration_dates[-1].isoformat(),
+            "test_start": self.test_dates[0].isoformat(),
+            "test_end": self.test_dates[-1].isoformat(),
+        }
+
+
+def time_split(dates: Iterable[dt.date], config: SplitConfig) -> TimeSplit:
+    """Split a set of labelled as-of dates into training, calibration and test dates.
+
+    Raises:
+        MLInputError: the config is inconsistent, or there are too few dates to hold out
+            ``n_validation_dates`` and still keep training dates ``gap_days`` earlier.
+    """
+    if config.n_validation_dates < 2:
+        raise MLInputError("n_validation_dates must be at least 2 (calibration and test).")
+    if not 1 <= config.n_test_dates < config.n_validation_dates:
+        raise MLInputError(
+            f"n_test_dates must be between 1 and n_validation_dates - 1 "
+            f"({config.n_validation_dates - 1}); got {config.n_test_dates}."
+        )
+    if config.gap_days < 0:
+        raise MLInputError(f"gap_days must be >= 0; got {config.gap_days}.")
+    unique = sorted({_as_date(d) for d in dates})
+    needed = config.n_validation_dates + 1
+    if len(unique) < needed:
+        raise MLInputError(
+            f"only {len(unique)} labelled as-of date(s); need at least {needed} "
+            f"({config.n_validation_dates} for validation plus training dates at least "
+            f"{config.gap_days} days earlier). Add history, or lower n_validation_dates."
+        )
+    validation = unique[-config.n_validation_dates :]
+    cutoff = validation[0] - dt.timedelta(days=config.gap_days)
+    train = [d for d in unique if d <= cutoff and d < validation[0]]
+    if not train:
+        raise MLInputError(
+            f"no labelled as-of date is at least {config.gap_days} days before the validation "
+            f"period ({validation[0].isoformat()}); the earliest is {unique[0].isoformat()}. "
+            "Add older history, or lower gap_days / n_validation_dates."
+        )
+    n_cal = config.n_validation_dates - config.n_test_dates
+    return TimeSplit(
+        train_dates=tuple(train),
+        calibration_dates=tuple(validation[:n_cal]),
+        test_dates=tuple(validation[n_cal:]),
+        gap_days=config.gap_days,
+    )
+
+
+def apply_split(
+    rows: pl.DataFrame, split: TimeSplit, date_column: str
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Return (training, calibration, test) rows of ``rows`` for a :class:`TimeSplit`."""
+    date = pl.col(date_column).cast(pl.Date)
+    return (
+        rows.filter(date.is_in(list(split.train_dates))),
+        rows.filter(date.is_in(list(split.calibration_dates))),
+        rows.filter(date.is_in(list(split.test_dates))),
+    )
+
+
+def _as_date(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -1,0 +1,311 @@
+"""Training: time split, candidates, selection, importance, calibration, bundle.
+
+``train_model(panel, trained_at, config)`` is the one function the dbt training model calls.
+It is pure: the same panel, config and ``trained_at`` give the same bundle (same
+probabilities, same version id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+import scipy
+import sklearn
+import skops
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
+from sklearn.pipeline import Pipeline
+
+import leadscore
+from leadscore.ml.bundle import ModelBundle
+from leadscore.ml.candidates import CANDIDATES, ONE_TO_ONE, build_pipeline
+from leadscore.ml.config import TrainConfig, config_to_dict
+from leadscore.ml.errors import MLInputError
+from leadscore.ml.explain import build_explainer
+from leadscore.ml.features import FeatureSpec, infer_feature_spec, labelled_rows, prepare_features
+from leadscore.ml.importance import permutation_importance_table
+from leadscore.ml.metrics import Evaluation
+from leadscore.ml.scale import reference_distribution, to_score
+from leadscore.ml.scoring import calibrated_probability, evaluate_with_points
+from leadscore.ml.split import TimeSplit, apply_split, time_split
+
+_HIGHER_IS_BETTER = {"pr_auc": True, "roc_auc": True, "log_loss": False, "brier": False}
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What training produced.
+
+    Attributes:
+        bundle: the calibrated model, ready to save (``dumps_bundle``) and score with.
+        split: the as-of dates of training, calibration and test.
+        candidates: one row per candidate: ``candidate``, ``selection_metric``, ``value`` (on
+            the calibration dates), ``selected``.
+        importance: permutation importance of the selected model (see ``importance.py``),
+            with ``in_model`` telling whether the feature is in the final model.
+        evaluation: model and rules-score metrics on the test dates.
+    """
+
+    bundle: ModelBundle
+    split: TimeSplit
+    candidates: pl.DataFrame
+    importance: pl.DataFrame
+    evaluation: Evaluation
+
+
+def train_model(
+    panel: pl.DataFrame,
+    trained_at: dt.datetime | dt.date | str,
+    config: TrainConfig | None = None,
+) -> TrainResult:
+    """Train, select, calibrate and package a lead-scoring model from a feature panel.
+
+    Args:
+        panel: one row per (lead_id, as_of_date) with ``label`` (0/1, null while the horizon
+            is open), optionally ``points_score``, and the features.
+        trained_at: when this training runs (supplied by the caller; stored, not hashed).
+        config: see :class:`leadscore.ml.config.TrainConfig`.
+
+    Raises:
+        MLInputError: with a message naming the problem, e.g. no labelled rows, too few
+            as-of dates, a period without positives, missing columns.
+    """
+    config = config or TrainConfig()
+    _check_config(config)
+    fc = config.features
+    spec = infer_feature_spec(panel, fc)
+    labelled = labelled_rows(panel, fc)
+    split = time_split(labelled.get_column(fc.date_column).unique().to_list(), config.split)
+    train, calib, test = apply_split(labelled, split, fc.date_column)
+    for part, name in ((train, "training"), (calib, "calibration"), (test, "test")):
+        _require_both_classes(part, name, fc.label_column)
+    if config.max_train_rows is not None and train.height > config.max_train_rows:
+        rng = np.random.default_rng(config.seed)
+        keep = np.sort(rng.choice(train.height, size=config.max_train_rows, replace=False))
+        train = train[keep]
+        _require_both_classes(train, "subsampled training", fc.label_column)
+
+    X_train = prepare_features(train, spec)
+    X_cal = prepare_features(calib, spec)
+    X_test = prepare_features(test, spec)
+    y_train = _labels(train, fc.label_column)
+    y_cal = _labels(calib, fc.label_column)
+    y_test = _labels(test, fc.label_column)
+
+    # 1. Fit every candidate on the training dates; compare them on the calibration dates.
+    metric = config.selection_metric
+    fitted: dict[str, Pipeline] = {}
+    values: dict[str, float] = {}
+    for name in config.candidates:
+        pipe = build_pipeline(name, spec, config.params, config.seed).fit(X_train, y_train)
+        fitted[name] = pipe
+        values[name] = _metric(metric, y_cal, pipe.predict_proba(X_cal)[:, 1])
+    higher = _HIGHER_IS_BETTER[metric]
+    selected = max(config.candidates, key=lambda n: values[n] if higher else -values[n])
+    pipe = fitted[selected]
+
+    # 2. Permutation importance of the selected model on the calibration dates.
+    importance = permutation_importance_table(
+        pipe,
+        X_cal,
+        y_cal,
+        spec,
+        metric,
+        config.importance_repeats,
+        config.importance_max_rows,
+        config.seed,
+        one_to_one=selected in ONE_TO_ONE,
+    )
+
+    # 3. Optional top-k refit, kept only if it costs no more than the tolerance.
+    reduction: dict[str, Any] = {"requested": config.max_features, "kept": False}
+    if config.max_features is not None and config.max_features < len(spec.names):
+        top = set(importance.get_column("feature").head(config.max_features).to_list())
+        small_spec = spec.subset(top)
+        small = build_pipeline(selected, small_spec, config.params, config.seed).fit(
+            X_train.select(small_spec.names), y_train
+        )
+        small_value = _metric(
+            metric, y_cal, small.predict_proba(X_cal.select(small_spec.names))[:, 1]
+        )
+        loss = (values[selected] - small_value) if higher else (small_value - values[selected])
+        reduction.update(
+            full_value=values[selected],
+            reduced_value=small_value,
+            tolerance=config.max_features_tolerance,
+        )
+        if loss <= config.max_features_tolerance:
+            reduction["kept"] = True
+            spec, pipe = small_spec, small
+            X_cal, X_test = X_cal.select(spec.names), X_test.select(spec.names)
+    importance = importance.with_columns(
+        pl.col("feature").is_in(list(spec.names)).alias("in_model")
+    )
+
+    # 4. Calibrate on the calibration dates; the test dates stay unseen.
+    model = CalibratedClassifierCV(FrozenEstimator(pipe), method=config.calibration)
+    model.fit(X_cal, y_cal)
+
+    # 5. Reference population = the whole validation period; metrics on the test dates.
+    X_val = pl.concat([X_cal, X_test], how="vertical")
+    transformed = np.asarray(pipe.named_steps["preprocess"].transform(X_val), dtype=np.float64)
+    raw = np.asarray(pipe.named_steps["model"].decision_function(transformed), dtype=np.float64)
+    p_val = calibrated_probability(model, raw)
+    reference = reference_distribution(p_val, config.reference_size)
+    p_test = p_val[X_cal.height :]
+    evaluation = evaluate_with_points(
+        y_test,
+        p_test,
+        to_score(p_test, reference, config.score_scale),
+        test,
+        fc.points_column,
+        config.tiers,
+        config.calibration_bins,
+    )
+    importance_order = importance.filter("in_model").get_column("feature").to_list()
+    explainer = build_explainer(pipe, spec, transformed, importance_order, config.explain_top_k)
+
+    candidates = pl.DataFrame(
+        {
+            "candidate": list(config.candidates),
+            "selection_metric": [metric] * len(config.candidates),
+            "value": [values[n] for n in config.candidates],
+            "selected": [n == selected for n in config.candidates],
+        }
+    )
+    counts = {
+        "train_rows": train.height,
+        "train_positive": int(y_train.sum()),
+        "calibration_rows": calib.height,
+        "calibration_positive": int(y_cal.sum()),
+        "test_rows": test.height,
+        "test_positive": int(y_test.sum()),
+        "reference_size": int(reference.size),
+    }
+    params = config_to_dict(config)
+    metadata: dict[str, Any] = {
+        "version_id": version_id(split, counts, params, spec),
+        "trained_at": _iso(trained_at),
+        "model_kind": selected,
+        "calibration": config.calibration,
+        "windows": split.windows(),
+        "gap_days": split.gap_days,
+        "counts": counts,
+        "params": params,
+        "features": list(spec.names),
+        "candidates": candidates.to_dicts(),
+        "feature_reduction": reduction,
+        "metrics": evaluation.to_dict(),
+        "importance": importance.to_dicts(),
+        "explainer": {
+            "kind": explainer.kind,
+            "explained": [spec.names[i] for i in explainer.explained],
+        },
+        "library_versions": library_versions(),
+    }
+    bundle = ModelBundle(
+        model=model, spec=spec, reference=reference, explainer=explainer, metadata=metadata
+    )
+    return TrainResult(
+        bundle=bundle,
+        split=split,
+        candidates=candidates,
+        importance=importance,
+        evaluation=evaluation,
+    )
+
+
+def version_id(
+    split: TimeSplit, counts: dict[str, int], params: dict[str, Any], spec: FeatureSpec
+) -> str:
+    """Deterministic model version id: hash of data window, row counts, features, params, seed.
+
+    The seed is part of ``params``; ``trained_at`` and library versions are not hashed, so
+    retraining the same data with the same settings gives the same id.
+    """
+    payload = {
+        "train_dates": [d.isoformat() for d in split.train_dates],
+        "calibration_dates": [d.isoformat() for d in split.calibration_dates],
+        "test_dates": [d.isoformat() for d in split.test_dates],
+        "counts": counts,
+        "features": {"names": list(spec.names), "dtypes": spec.dtypes},
+        "params": params,
+    }
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return f"lsm-{digest[:16]}"
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that shape a model (stored in its metadata)."""
+    return {
+        "python": platform.python_version(),
+        "leadscore": leadscore.__version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "polars": pl.__version__,
+        "skops": skops.__version__,
+    }
+
+
+def _metric(name: str, y: np.ndarray, p: np.ndarray) -> float:
+    if name == "pr_auc":
+        return float(average_precision_score(y, p))
+    if name == "roc_auc":
+        return float(roc_auc_score(y, p))
+    if name == "log_loss":
+        return float(log_loss(y, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1]))
+    if name == "brier":
+        return float(brier_score_loss(y, p))
+    raise MLInputError(f"unknown selection metric {name!r}")
+
+
+def _labels(frame: pl.DataFrame, label_column: str) -> np.ndarray:
+    return frame.get_column(label_column).cast(pl.Int64).to_numpy()
+
+
+def _require_both_classes(frame: pl.DataFrame, part: str, label_column: str) -> None:
+    n = frame.height
+    positives = int(frame.get_column(label_column).cast(pl.Int64).sum()) if n else 0
+    if positives == 0 or positives == n:
+        what = "no converted leads" if positives == 0 else "only converted leads"
+        raise MLInputError(
+            f"the {part} period has {n} labelled rows and {what}; a model needs both outcomes "
+            "in every period. Add history, widen the validation window (n_validation_dates), "
+            "or keep scoring with the rules until more conversions exist."
+        )
+
+
+def _check_config(config: TrainConfig) -> None:
+    if not config.candidates:
+        raise MLInputError("no candidate models configured; use e.g. ('logistic', 'hgb').")
+    unknown = [c for c in config.candidates if c not in CANDIDATES]
+    if unknown:
+        raise MLInputError(f"unknown candidate model(s) {unknown}; choose from {list(CANDIDATES)}.")
+    if config.selection_metric not in _HIGHER_IS_BETTER:
+        raise MLInputError(
+            f"selection_metric must be one of {sorted(_HIGHER_IS_BETTER)}; "
+            f"got {config.selection_metric!r}."
+        )
+    if config.calibration not in ("sigmoid", "isotonic"):
+        raise MLInputError(
+            f"calibration must be 'sigmoid' or 'isotonic'; got {config.calibration!r}."
+        )
+    if config.score_scale not in ("percentile", "probability"):
+        raise MLInputError(
+            f"score_scale must be 'percentile' or 'probability'; got {config.score_scale!r}."
+        )
+    if config.max_features is not None and config.max_features < 1:
+        raise MLInputError(f"max_features must be >= 1 or None; got {config.max_features}.")
+
+
+def _iso(value: dt.datetime | dt.date | str) -> str:
+    return value if isinstance(value, str) else value.isoformat()

@@ -1,0 +1,135 @@
+"""Cold start, retraining policy and champion/challenger decisions."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from leadscore.ml import Metrics, MLInputError, choose_scoring_method, needs_retraining
+from leadscore.ml import should_promote as promote
+
+TODAY = dt.date(2025, 6, 30)
+
+
+def metrics(pr_auc: float, brier: float = 0.09, n_rows: int = 1000, n_pos: int = 120) -> Metrics:
+    return Metrics(
+        n_rows=n_rows,
+        n_positive=n_pos,
+        positive_rate=n_pos / n_rows,
+        roc_auc=0.75,
+        pr_auc=pr_auc,
+        brier=brier,
+        log_loss=0.3,
+        ece=0.01,
+        top_decile_conversion_rate=0.4,
+        top_decile_lift=3.3,
+        tiers=(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("n_labelled", "n_positive", "expected"),
+    [
+        (999, 500, "rules"),
+        (1000, 99, "rules"),
+        (1000, 100, "model"),
+        (1000, 901, "rules"),  # only 99 non-converted
+        (50_000, 4000, "model"),
+        (0, 0, "rules"),
+    ],
+)
+def test_cold_start_switches_exactly_at_the_thresholds(
+    n_labelled: int, n_positive: int, expected: str
+) -> None:
+    method, reason = choose_scoring_method(n_labelled, n_positive)
+    assert method == expected
+    assert reason.startswith(expected + (" score" if expected == "rules" else ":"))
+
+
+def test_cold_start_reason_names_the_shortfall() -> None:
+    _, reason = choose_scoring_method(5000, 40, min_labelled=1000, min_positive=100)
+    assert "only 40 conversions" in reason and "100" in reason
+
+
+def test_cold_start_rejects_impossible_counts() -> None:
+    with pytest.raises(MLInputError):
+        choose_scoring_method(10, 11)
+
+
+def retrain(**overrides: object) -> tuple[bool, str]:
+    args: dict[str, object] = {
+        "policy": "auto",
+        "champion_trained_at": TODAY - dt.timedelta(days=10),
+        "champion_age_max_days": 30,
+        "new_outcomes_since": 50,
+        "min_new_outcomes": 500,
+        "drift_alert": False,
+        "has_champion": True,
+        "as_of": TODAY,
+    }
+    args.update(overrides)
+    return needs_retraining(**args)  # type: ignore[arg-type]
+
+
+def test_auto_keeps_a_young_champion_with_few_new_outcomes() -> None:
+    decision, reason = retrain()
+    assert not decision
+    assert "10 days old" in reason and "50 new outcomes" in reason
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        ({"has_champion": False}, "no champion"),
+        ({"drift_alert": True}, "drift"),
+        ({"champion_trained_at": TODAY - dt.timedelta(days=31)}, "31 days old"),
+        ({"new_outcomes_since": 500}, "500 new outcomes"),
+        ({"champion_trained_at": None}, "unknown"),
+    ],
+)
+def test_auto_retrains_for_each_trigger(overrides: dict[str, object], fragment: str) -> None:
+    decision, reason = retrain(**overrides)
+    assert decision
+    assert fragment in reason
+
+
+def test_always_and_never_override_the_triggers() -> None:
+    assert retrain(policy="always")[0]
+    assert not retrain(policy="never", drift_alert=True, has_champion=False)[0]
+    assert "rules" in retrain(policy="never", has_champion=False)[1]
+
+
+def test_unknown_policy_is_rejected() -> None:
+    with pytest.raises(MLInputError, match="retraining policy"):
+        retrain(policy="sometimes")
+
+
+def test_champion_is_kept_when_the_challenger_is_worse() -> None:
+    decision = promote(metrics(0.30), metrics(0.36), tolerance=0.005)
+    assert not decision.promote
+    assert decision.reason.startswith("keep champion: challenger is worse on PR AUC")
+    assert "0.3000 vs 0.3600" in decision.reason
+
+
+def test_challenger_within_tolerance_is_promoted_as_fresher() -> None:
+    decision = promote(metrics(0.358), metrics(0.36), tolerance=0.005)
+    assert decision.promote
+    assert "within tolerance" in decision.reason
+
+
+def test_better_challenger_with_much_worse_brier_is_not_promoted() -> None:
+    decision = promote(metrics(0.40, brier=0.12), metrics(0.36, brier=0.09))
+    assert not decision.promote
+    assert "Brier" in decision.reason
+
+
+def test_better_challenger_is_promoted_and_no_champion_means_promote() -> None:
+    assert promote(metrics(0.40), metrics(0.36)).promote
+    assert promote(metrics(0.20), None).reason == "promote: no champion yet"
+
+
+def test_comparing_metrics_from_different_rows_is_refused() -> None:
+    other_window = dataclasses.replace(metrics(0.36), n_rows=900)
+    with pytest.raises(MLInputError, match="different rows"):
+        promote(metrics(0.40), other_window)

@@ -1,0 +1,353 @@
+"""Training, calibration, scoring, reasons and the model file, on a synthetic panel.
+
+The panel (leadscore.ml.synthetic) has a known signal with interactions and a noisy additive
+rules score, so a working model must beat both a constant and the rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+
+import numpy as np
+import polars as pl
+import pytest
+from leadscore.ml import (
+    FeatureConfig,
+    MLInputError,
+    ModelParams,
+    ScoringConfig,
+    TrainConfig,
+    TrainResult,
+    UntrustedModelError,
+    dumps_bundle,
+    evaluate_bundle,
+    loads_bundle,
+    prepare_features,
+    score_leads,
+    should_promote,
+    train_model,
+)
+from leadscore.ml.importance import permutation_importance_table
+from leadscore.ml.scoring import predict_frame
+from leadscore.ml.synthetic import make_synthetic_panel
+from leadscore.ml.train import version_id
+from sklearn.preprocessing import FunctionTransformer
+
+TRAINED_AT = dt.datetime(2025, 9, 1, 6, 0)
+FAST = ModelParams(hgb_max_iter=60)
+MINUS = "\u2212"
+
+
+@pytest.fixture(scope="module")
+def panel() -> pl.DataFrame:
+    return make_synthetic_panel(n_leads=600, n_dates=34, seed=7, n_unlabelled_dates=4)
+
+
+@pytest.fixture(scope="module")
+def small_panel(panel: pl.DataFrame) -> pl.DataFrame:
+    """The first 300 leads: enough for the logistic-only checks, twice as fast."""
+    return panel.filter(pl.col("lead_id") < "L0000300")
+
+
+@pytest.fixture(scope="module")
+def result(panel: pl.DataFrame) -> TrainResult:
+    return train_model(panel, TRAINED_AT, TrainConfig(params=FAST))
+
+
+@pytest.fixture(scope="module")
+def hgb_result(panel: pl.DataFrame) -> TrainResult:
+    return train_model(
+        panel, TRAINED_AT, TrainConfig(candidates=("hgb",), params=FAST, explain_top_k=8)
+    )
+
+
+@pytest.fixture(scope="module")
+def today(panel: pl.DataFrame) -> pl.DataFrame:
+    """The most recent as-of date: the rows a daily scoring run sees (label still open)."""
+    return panel.filter(pl.col("as_of_date") == pl.col("as_of_date").max())
+
+
+def test_model_beats_a_constant_and_the_noisy_rules_score(result: TrainResult) -> None:
+    model, points = result.evaluation.model, result.evaluation.points
+    assert points is not None
+    assert model.n_rows == points.n_rows == 4 * 600  # same test rows for both
+    assert model.roc_auc > 0.70
+    assert model.roc_auc > points.roc_auc + 0.03
+    assert model.pr_auc > points.pr_auc
+    assert model.top_decile_lift > 2.5
+
+
+def test_calibrated_probabilities_match_observed_rates(result: TrainResult) -> None:
+    model = result.evaluation.model
+    assert model.ece < 0.04
+    # Class weighting inflates raw probabilities; after calibration the mean is the base rate.
+    assert model.brier < model.positive_rate * (1 - model.positive_rate)
+
+
+def test_training_never_sees_the_validation_period(result: TrainResult) -> None:
+    split = result.split
+    first_validation = split.calibration_dates[0]
+    assert max(split.train_dates) <= first_validation - dt.timedelta(days=90)
+    assert split.test_dates[0] > split.calibration_dates[-1]
+    counts = result.bundle.metadata["counts"]
+    assert counts["train_rows"] == 600 * len(split.train_dates)
+
+
+def test_candidates_table_marks_exactly_one_winner(result: TrainResult) -> None:
+    table = result.candidates
+    assert table.get_column("candidate").to_list() == ["logistic", "hgb"]
+    winner = table.filter("selected")
+    assert winner.height == 1
+    assert winner.item(0, "value") == table.get_column("value").max()
+    assert result.bundle.metadata["model_kind"] == winner.item(0, "candidate")
+
+
+def test_importance_ranks_signal_features_above_noise(result: TrainResult) -> None:
+    ranks = dict(result.importance.select("feature", "rank").iter_rows())
+    assert ranks["seniority"] < ranks["mobile_share_90d"]
+    assert ranks["is_free_email"] < ranks["trend_7d_vs_30d"]
+    assert "points_score" not in ranks and "lead_id" not in ranks
+
+
+def test_same_data_and_seed_give_identical_model(panel: pl.DataFrame, result: TrainResult) -> None:
+    again = train_model(panel, TRAINED_AT + dt.timedelta(days=1), TrainConfig(params=FAST))
+    assert again.bundle.version_id == result.bundle.version_id
+    rows = panel.head(500)
+    assert score_leads(again.bundle, rows).equals(score_leads(result.bundle, rows))
+    meta = result.bundle.metadata
+    other_seed = {**meta["params"], "seed": 43}
+    same = version_id(result.split, meta["counts"], meta["params"], result.bundle.spec)
+    assert same == result.bundle.version_id
+    other = version_id(result.split, meta["counts"], other_seed, result.bundle.spec)
+    assert other != result.bundle.version_id
+
+
+def test_metadata_records_windows_counts_params_and_versions(result: TrainResult) -> None:
+    meta = result.bundle.metadata
+    assert meta["trained_at"] == "2025-09-01T06:00:00"
+    assert meta["windows"]["test_end"] == result.split.test_dates[-1].isoformat()
+    assert meta["params"]["seed"] == 42
+    assert meta["metrics"]["model"]["roc_auc"] == result.evaluation.model.roc_auc
+    assert {"scikit-learn", "numpy", "polars", "skops"} <= set(meta["library_versions"])
+    assert meta["version_id"].startswith("lsm-")
+
+
+def test_score_leads_output_contract(result: TrainResult, today: pl.DataFrame) -> None:
+    scores = score_leads(result.bundle, today)
+    assert scores.columns == [
+        "lead_id",
+        "probability",
+        "percentile",
+        "score",
+        "reason_1",
+        "reason_2",
+        "reason_3",
+        "contributions",
+        "model_version",
+    ]
+    assert scores.get_column("lead_id").to_list() == today.get_column("lead_id").to_list()
+    assert scores.schema["score"] == pl.Int32
+    assert scores.get_column("score").is_between(0, 100).all()
+    assert scores.get_column("reason_1").null_count() == 0
+    first = scores.get_column("contributions").list.first().struct.field("contribution")
+    signs = scores.get_column("reason_1").str.slice(0, 1)
+    assert ((first > 0) == (signs == "+")).all()
+    assert scores.get_column("model_version").unique().to_list() == [result.bundle.version_id]
+
+
+def test_scores_follow_the_calibrated_pipeline(result: TrainResult, today: pl.DataFrame) -> None:
+    scores = score_leads(result.bundle, today, ScoringConfig(batch_size=97))
+    X = prepare_features(today, result.bundle.spec)
+    expected = result.bundle.model.predict_proba(X)[:, 1]
+    np.testing.assert_allclose(scores.get_column("probability").to_numpy(), expected, rtol=1e-12)
+
+
+def test_percentile_scale_centres_the_reference_period_on_50(
+    result: TrainResult, panel: pl.DataFrame
+) -> None:
+    validation = panel.filter(pl.col("as_of_date").is_in(list(result.split.validation_dates)))
+    scores = score_leads(result.bundle, validation)
+    assert abs(scores.get_column("score").mean() - 49.5) < 1.0
+    median_lead = scores.sort("probability").row(scores.height // 2, named=True)
+    assert median_lead["score"] in (49, 50)
+
+
+def test_probability_scale_is_probability_times_100(
+    result: TrainResult, today: pl.DataFrame
+) -> None:
+    scores = score_leads(result.bundle, today, ScoringConfig(score_scale="probability"))
+    expected = np.floor(scores.get_column("probability").to_numpy() * 100 + 0.5)
+    assert scores.get_column("score").to_list() == expected.astype(int).tolist()
+
+
+def test_linear_contributions_add_up_to_the_log_odds_gap(
+    small_panel: pl.DataFrame, today: pl.DataFrame
+) -> None:
+    linear = train_model(small_panel, TRAINED_AT, TrainConfig(candidates=("logistic",)))
+    bundle = linear.bundle
+    n_features = len(bundle.spec.names)
+    scores = score_leads(bundle, today, ScoringConfig(n_contributions=n_features))
+    _, raw, _ = predict_frame(bundle, prepare_features(today, bundle.spec))
+    lr = bundle.base_pipeline.named_steps["model"]
+    baseline = float(bundle.explainer.reference @ lr.coef_[0] + lr.intercept_[0])
+    totals = scores.get_column("contributions").list.eval(pl.element().struct.field("contribution"))
+    np.testing.assert_allclose(totals.list.sum().to_numpy(), raw - baseline, atol=1e-8)
+
+
+def test_occlusion_explains_only_top_features_and_zero_at_reference(
+    hgb_result: TrainResult, today: pl.DataFrame
+) -> None:
+    bundle = hgb_result.bundle
+    explained = set(bundle.metadata["explainer"]["explained"])
+    assert bundle.explainer.kind == "occlusion" and len(explained) == 8
+    scores = score_leads(bundle, today, ScoringConfig(n_contributions=8))
+    long = scores.select(pl.col("contributions").explode()).unnest("contributions")
+    assert set(long.get_column("feature").drop_nulls().unique().to_list()) <= explained
+    # A lead whose features all sit at the reference values has no reasons at all.
+    typical = today.head(1).with_columns(
+        pl.lit(None, dtype=pl.Float64).alias(name) for name in bundle.spec.numeric
+    )
+    X = prepare_features(typical, bundle.spec)
+    _, _, transformed = predict_frame(bundle, X)
+    cols = bundle.explainer.columns
+    ref = bundle.explainer.reference
+    values = {
+        name: (float(ref[cols[i]]) if not np.isnan(ref[cols[i]]) else None)
+        for i, name in enumerate(bundle.spec.names)
+        if name in bundle.spec.numeric
+    }
+    at_reference = typical.with_columns(pl.lit(v).alias(k) for k, v in values.items())
+    cats = bundle.base_pipeline.named_steps["preprocess"].named_transformers_["categorical"]
+    at_reference = at_reference.with_columns(
+        pl.lit(cats.categories_[i][int(ref[i])]).alias(name)
+        for i, name in enumerate(bundle.spec.categorical)
+    )
+    row = score_leads(bundle, at_reference).row(0, named=True)
+    assert row["reason_1"] is None and row["contributions"] == []
+    assert transformed.shape[1] == len(bundle.spec.names)
+
+
+def test_hgb_reasons_read_like_the_feature_patterns(
+    hgb_result: TrainResult, today: pl.DataFrame
+) -> None:
+    reasons = score_leads(hgb_result.bundle, today).get_column("reason_1").drop_nulls()
+    assert reasons.str.contains(r"^(\+|\u2212) ").all()
+    assert reasons.str.contains("Seniority: ").any()
+
+
+def test_model_file_round_trip_gives_identical_scores(
+    hgb_result: TrainResult, today: pl.DataFrame
+) -> None:
+    for bundle in (hgb_result.bundle,):
+        loaded = loads_bundle(dumps_bundle(bundle))
+        assert loaded.version_id == bundle.version_id
+        assert loaded.spec == bundle.spec
+        assert score_leads(loaded, today).equals(score_leads(bundle, today))
+
+
+def test_linear_model_file_round_trip(result: TrainResult, today: pl.DataFrame) -> None:
+    loaded = loads_bundle(dumps_bundle(result.bundle))
+    assert score_leads(loaded, today).equals(score_leads(result.bundle, today))
+
+
+def test_isotonic_calibration_trains_and_round_trips(small_panel: pl.DataFrame) -> None:
+    small = small_panel
+    config = TrainConfig(candidates=("logistic",), calibration="isotonic")
+    bundle = train_model(small, TRAINED_AT, config).bundle
+    rows = small.tail(300)
+    loaded = loads_bundle(dumps_bundle(bundle))
+    assert score_leads(loaded, rows).equals(score_leads(bundle, rows))
+    assert bundle.metadata["calibration"] == "isotonic"
+
+
+def test_model_file_with_untrusted_types_is_refused(result: TrainResult) -> None:
+    tampered = dataclasses.replace(result.bundle, model=FunctionTransformer(func=os.getcwd))
+    with pytest.raises(UntrustedModelError, match="getcwd"):
+        loads_bundle(dumps_bundle(tampered))  # type: ignore[arg-type]
+
+
+def test_garbage_bytes_are_not_a_model() -> None:
+    with pytest.raises(MLInputError, match="skops"):
+        loads_bundle(b"definitely not a zip file")
+
+
+def test_champion_is_kept_when_a_worse_challenger_is_compared_on_its_window(
+    panel: pl.DataFrame, result: TrainResult
+) -> None:
+    noise_only = FeatureConfig(features=("mobile_share_90d", "trend_7d_vs_30d", "region"))
+    challenger = train_model(
+        panel, TRAINED_AT, TrainConfig(features=noise_only, candidates=("logistic",))
+    )
+    window = panel.filter(pl.col("as_of_date").is_in(list(challenger.split.test_dates)))
+    champion_metrics = evaluate_bundle(result.bundle, window).model
+    challenger_metrics = evaluate_bundle(challenger.bundle, window).model
+    assert challenger_metrics == challenger.evaluation.model
+    decision = should_promote(challenger_metrics, champion_metrics, tolerance=0.005)
+    assert not decision.promote
+    assert "keep champion: challenger is worse" in decision.reason
+
+
+def test_evaluate_bundle_reports_the_rules_score_on_the_same_rows(
+    result: TrainResult, panel: pl.DataFrame
+) -> None:
+    window = panel.filter(pl.col("as_of_date").is_in(list(result.split.test_dates)))
+    evaluation = evaluate_bundle(result.bundle, window)
+    assert evaluation == result.evaluation
+
+
+def test_max_features_refit_is_kept_only_within_tolerance(small_panel: pl.DataFrame) -> None:
+    panel = small_panel
+    lenient = TrainConfig(candidates=("logistic",), max_features=6, max_features_tolerance=1.0)
+    small = train_model(panel, TRAINED_AT, lenient)
+    assert small.bundle.metadata["feature_reduction"]["kept"]
+    assert len(small.bundle.spec.names) == 6
+    assert small.importance.filter("in_model").height == 6
+    strict = dataclasses.replace(lenient, max_features_tolerance=-1.0)
+    full = train_model(panel, TRAINED_AT, strict)
+    assert not full.bundle.metadata["feature_reduction"]["kept"]
+    assert len(full.bundle.spec.names) > 6
+
+
+def test_scoring_input_errors_are_clear(result: TrainResult, today: pl.DataFrame) -> None:
+    with pytest.raises(MLInputError, match=r"missing from the input: \['seniority'\]"):
+        score_leads(result.bundle, today.drop("seniority"))
+    with pytest.raises(MLInputError, match="lead_id"):
+        score_leads(result.bundle, today.drop("lead_id"))
+    bad = today.with_columns(pl.lit("lots").alias("n_pricing_view_7d"))
+    with pytest.raises(MLInputError, match="n_pricing_view_7d"):
+        score_leads(result.bundle, bad)
+
+
+def test_scoring_ignores_extra_columns_and_column_order(
+    result: TrainResult, today: pl.DataFrame
+) -> None:
+    reordered = today.select(sorted(today.columns)).with_columns(pl.lit(1).alias("extra"))
+    assert score_leads(result.bundle, reordered).equals(score_leads(result.bundle, today))
+    assert score_leads(result.bundle, today.head(0)).height == 0
+
+
+def test_training_without_conversions_is_a_clear_error(panel: pl.DataFrame) -> None:
+    no_positives = panel.with_columns(
+        pl.when(pl.col("label").is_not_null()).then(0).otherwise(None).cast(pl.Int8).alias("label")
+    )
+    with pytest.raises(MLInputError, match="no converted leads"):
+        train_model(no_positives, TRAINED_AT)
+
+
+def test_training_with_all_labels_null_is_a_clear_error(panel: pl.DataFrame) -> None:
+    with pytest.raises(MLInputError, match="no labelled rows"):
+        train_model(panel.with_columns(pl.lit(None, dtype=pl.Int8).alias("label")), TRAINED_AT)
+
+
+def test_fast_importance_for_one_column_per_feature_equals_the_pipeline_version(
+    hgb_result: TrainResult, panel: pl.DataFrame
+) -> None:
+    bundle = hgb_result.bundle
+    rows = panel.filter(pl.col("as_of_date").is_in(list(hgb_result.split.calibration_dates)))
+    X = prepare_features(rows, bundle.spec)
+    y = rows.get_column("label").to_numpy()
+    args = (bundle.base_pipeline, X, y, bundle.spec, "pr_auc", 2, 1500, 3)
+    fast = permutation_importance_table(*args, one_to_one=True)
+    assert fast.equals(permutation_importance_table(*args, one_to_one=False))
