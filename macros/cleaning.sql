@@ -1,0 +1,114 @@
+{#- Text cleaning shared by the staging models. -#}
+
+{#- Trimmed, inner whitespace collapsed, placeholders ('Select', 'N/A',
+    '-', ... from var placeholder_values) and empty strings as null. -#}
+{% macro clean_text(column) -%}
+    case
+        when lower(trim({{ column }})) in (
+            {%- for value in var('placeholder_values') -%}
+                '{{ value | lower | replace("'", "''") }}'{{ ", " if not loop.last }}
+            {%- endfor -%}
+        ) then null
+        else regexp_replace(trim({{ column }}), '\s+', ' ', 'g')
+    end
+{%- endmacro %}
+
+
+{#- A text timestamp (ISO 8601, with or without an offset) as a UTC
+    timestamp; null when it cannot be read. -#}
+{% macro parse_timestamp(column) -%}
+    {{ return(adapter.dispatch('parse_timestamp', 'leadscore')(column)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp(column) -%}
+    {{ dbt.safe_cast(column, api.Column.translate_type('timestamp')) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_timestamp(column) -%}
+    (try_cast(trim({{ column }}) as timestamptz) at time zone 'UTC')
+{%- endmacro %}
+
+
+{#- true/false/t/f/yes/no/y/n/1/0 in any case; null otherwise. -#}
+{% macro parse_boolean(column) -%}
+    case
+        when lower(trim({{ column }})) in ('true', 't', 'yes', 'y', '1')
+            then true
+        when lower(trim({{ column }})) in ('false', 'f', 'no', 'n', '0')
+            then false
+    end
+{%- endmacro %}
+
+
+{#- A number, tolerating thousands separators and a leading currency sign. -#}
+{% macro parse_number(column, type='double') -%}
+    try_cast(
+        regexp_replace(trim({{ column }}), '^[$€£]|,', '', 'g')
+        as {{ type }}
+    )
+{%- endmacro %}
+
+
+{#- An email address, lower-cased, or null when it is not well formed. -#}
+{% macro clean_email(column) -%}
+    case
+        when regexp_full_match(
+            lower(trim({{ column }})),
+            '[a-z0-9._%+''-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}'
+        ) then lower(trim({{ column }}))
+    end
+{%- endmacro %}
+
+
+{#- A reason string when a required text column is missing, else null. -#}
+{% macro missing_reason(column) -%}
+    case when {{ column }} is null then 'missing {{ column }}' end
+{%- endmacro %}
+
+
+{#- Renders a stable row hash over the given columns (used as a key for
+    rows whose own key is missing). -#}
+{% macro row_hash(columns) -%}
+    md5(concat_ws('|', {% for column in columns -%}
+        coalesce(cast({{ column }} as varchar), '')
+        {{- ", " if not loop.last }}
+    {%- endfor %}))
+{%- endmacro %}
+
+
+{#- Sql list of the placeholder-free, lower-case, underscore form of a type
+    name: ' Page View ' -> 'page_view'. -#}
+{% macro snake_case(column) -%}
+    trim(regexp_replace(lower(trim({{ column }})), '[^a-z0-9]+', '_', 'g'), '_')
+{%- endmacro %}
+
+
+{#- The page category of a URL by the ordered regex rules of the seed
+    page_category_rules (first match by priority wins; else 'other').
+    The rules are compiled into one case expression when the model runs,
+    so 50M page views are classified without a join. -#}
+{% macro classify_page(url_column) -%}
+    {%- set rules_relation = ref('page_category_rules') -%}
+    {%- if not leadscore.is_parsing_or_linting() -%}
+        {%- if model.resource_type == 'unit_test' -%}
+            {#- In unit tests ref() is a mock CTE: read the seed itself
+                (seeds live in the schema 'reference', dbt_project.yml). -#}
+            {%- set rules_relation = api.Relation.create(
+                database=target.database, schema='reference',
+                identifier='page_category_rules') -%}
+        {%- endif -%}
+        {%- set rules = run_query(
+            "select page_category, pattern from " ~ rules_relation
+            ~ " order by priority, page_category") -%}
+        case
+        {%- for rule in rules.rows %}
+            when regexp_matches(lower({{ url_column }}),
+                '{{ rule[1] | replace("'", "''") }}')
+                then '{{ rule[0] }}'
+        {%- endfor %}
+            else 'other'
+        end
+    {%- else -%}
+        cast(null as varchar)
+    {%- endif -%}
+{%- endmacro %}

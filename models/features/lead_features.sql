@@ -1,0 +1,353 @@
+{#- The feature table: one row per lead per as-of date, built only from
+    what was known at the end of that date. Scoring rows (the score date)
+    and training rows (earlier as-of dates) come from this same SQL, so
+    training and scoring cannot drift apart. Every feature is described in
+    lead_features.yml. -#}
+{%- set windows = feature_windows() -%}
+{%- set kinds = activity_kinds() -%}
+{%- set horizon = var('horizon_days') -%}
+{#- window starts needed: each window, and 37 days for the trend -#}
+{%- set offsets = windows + [37] -%}
+with
+
+as_of_dates as (
+    select * from {{ ref('int_as_of_dates') }}
+),
+
+score_date as (
+    select * from {{ ref('int_score_date') }}
+),
+
+outcomes as (
+    select * from {{ ref('int_lead_outcomes') }}
+),
+
+leads as (
+    select * from {{ ref('int_leads_enriched') }}
+),
+
+cumulative as (
+    select * from {{ ref('int_lead_activity_cumulative') }}
+),
+
+daily as (
+    select * from {{ ref('int_lead_activity_daily') }}
+),
+
+feedback as (
+    select * from {{ ref('stg_crm__lead_feedback') }}
+),
+
+target_industries as (
+    select industry from {{ ref('icp_industries') }}
+    where is_target
+),
+
+target_sizes as (
+    select employee_band from {{ ref('icp_company_sizes') }}
+    where is_target
+),
+
+technology_fit as (
+    select * from {{ ref('technology_fit') }}
+),
+
+-- one row per lead open at an as-of date: created before its end, not
+-- converted or disqualified by then
+panel as (
+    select
+        outcomes.lead_id,
+        as_of_dates.as_of_date,
+        as_of_dates.known_before,
+        as_of_dates.is_score_date,
+        outcomes.created_at,
+        outcomes.converted_at
+    from outcomes
+    inner join as_of_dates
+        on
+            outcomes.created_at < as_of_dates.known_before
+            and (
+                outcomes.converted_at is null
+                or outcomes.converted_at >= as_of_dates.known_before
+            )
+            and (
+                outcomes.disqualified_at is null
+                or outcomes.disqualified_at >= as_of_dates.known_before
+            )
+    where
+        as_of_dates.is_score_date
+        or (
+            {{ dbt.datediff(
+                'outcomes.created_at', 'as_of_dates.known_before', 'day'
+            ) }}
+            <= {{ var('training_max_lead_age_days') }}
+            {%- if var('training_sample_rate') < 1 %}
+            and hash(outcomes.lead_id) % 1000
+            < {{ (var('training_sample_rate') * 1000) | int }}
+            {%- endif %}
+        )
+),
+
+labelled as (
+    select
+        panel.*,
+        case
+            when panel.is_score_date then null
+            -- the horizon is not over yet at the score date: unknown
+            when
+                panel.known_before
+                + interval {{ horizon }} day > score_date.cutoff_at
+                then null
+            when
+                panel.converted_at
+                < panel.known_before + interval {{ horizon }} day
+                then 1
+            else 0
+        end as label,
+        -- turns running decay-weighted sums (weights relative to the score
+        -- date) into sums decayed to the as-of date
+        pow(
+            2.0,
+            {{ dbt.datediff(
+                'panel.as_of_date', 'score_date.score_date', 'day'
+            ) }}
+            / {{ var('engagement_half_life_days') }}
+        ) as decay_to_as_of
+    from panel
+    cross join score_date
+),
+
+-- running totals at the as-of date and at the start of each window
+{%- for offset in [0] + offsets %}
+    at_{{ offset }} as (
+        select
+            labelled.lead_id,
+            labelled.as_of_date,
+            {%- if offset == 0 %}
+                {%- for kind in kinds %}
+                    cumulative.last_{{ kind.name }}_date,
+                    cumulative.cum_decayed_{{ kind.name }},
+                {%- endfor %}
+                cumulative.last_engaged_date,
+                cumulative.cum_decayed_engaged,
+            {%- endif %}
+            {%- for kind in kinds %}
+                coalesce(cumulative.cum_{{ kind.name }}, 0)
+                    as cum_{{ kind.name }},
+            {%- endfor %}
+            coalesce(cumulative.cum_engaged, 0) as cum_engaged,
+            coalesce(cumulative.cum_engaged_mobile, 0) as cum_engaged_mobile,
+            coalesce(cumulative.cum_engaged_evening, 0) as cum_engaged_evening,
+            coalesce(cumulative.cum_active_days, 0) as cum_active_days
+        from labelled
+        asof left join cumulative
+            on
+                labelled.lead_id = cumulative.lead_id
+                and labelled.as_of_date - {{ offset }}
+                >= cumulative.activity_date
+    ),
+{%- endfor %}
+
+most_pricing_views_in_a_day as (
+    select
+        labelled.lead_id,
+        labelled.as_of_date,
+        max(daily.n_pricing_view) as max_pricing_views_per_day_30d
+    from labelled
+    inner join daily
+        on
+            labelled.lead_id = daily.lead_id
+            and labelled.as_of_date >= daily.activity_date
+            and daily.activity_date > labelled.as_of_date - 30
+            and daily.n_pricing_view > 0
+    group by 1, 2
+),
+
+first_rejection as (
+    select
+        lead_id,
+        min(given_at) as first_rejected_at
+    from feedback
+    where verdict = 'rejected'
+    group by 1
+),
+
+lead_technologies as (
+    select
+        leads.lead_id,
+        bool_or(technology_fit.fit = 'partner') as has_partner_tech,
+        bool_or(technology_fit.fit = 'competitor') as has_competitor_tech
+    from leads
+    cross join
+        unnest(string_split(lower(leads.technologies), ';'))
+            as technologies (technology)
+    inner join technology_fit
+        on trim(technologies.technology) = lower(technology_fit.technology)
+    group by 1
+),
+
+fit as (
+    select
+        leads.lead_id,
+        leads.email,
+        case
+            when leads.employee_count is null then 'unknown'
+            when leads.employee_count <= 10 then '1-10'
+            when leads.employee_count <= 50 then '11-50'
+            when leads.employee_count <= 200 then '51-200'
+            when leads.employee_count <= 1000 then '201-1000'
+            when leads.employee_count <= 5000 then '1001-5000'
+            else '5000+'
+        end as employee_band,
+        case
+            when leads.annual_revenue is null then 'unknown'
+            when leads.annual_revenue < 1e6 then '<1m'
+            when leads.annual_revenue < 1e7 then '1m-10m'
+            when leads.annual_revenue < 1e8 then '10m-100m'
+            when leads.annual_revenue < 1e9 then '100m-1b'
+            else '1b+'
+        end as revenue_band,
+        coalesce({{ snake_case('leads.industry') }}, 'unknown') as industry,
+        coalesce(leads.region, 'unknown') as region,
+        coalesce(leads.country_code, 'unknown') as country_code,
+        coalesce(leads.seniority, 'other') as seniority,
+        coalesce(leads.job_function, 'other') as job_function,
+        coalesce({{ snake_case('leads.lead_source') }}, 'unknown')
+            as lead_source,
+        coalesce(leads.is_free_email, false) as is_free_email
+    {%- for property in var('custom_properties') %},
+        {%- if property.type == 'numeric' %}
+        {{ parse_number('leads.' ~ adapter.quote(property.name), 'double') }}
+            as custom_{{ property.name }}
+        {%- else %}
+        {{ clean_text('leads.' ~ adapter.quote(property.name)) }}
+            as custom_{{ property.name }}
+        {%- endif %}
+        {%- endfor %}
+    from leads
+),
+
+features as (
+    select
+        -- keys
+        labelled.lead_id,
+        labelled.as_of_date,
+        labelled.is_score_date,
+        fit.email,
+
+        -- label: converted within the horizon after the as-of date
+        labelled.label,
+
+        -- fit
+        fit.employee_band,
+        fit.revenue_band,
+        fit.industry,
+        fit.region,
+        fit.country_code,
+        fit.seniority,
+        fit.job_function,
+        fit.lead_source,
+        fit.is_free_email,
+        fit.industry in (
+            select target_industries.industry from target_industries
+        )
+            as is_target_industry,
+        fit.employee_band in (
+            select target_sizes.employee_band from target_sizes
+        )
+            as is_target_size,
+        coalesce(lead_technologies.has_partner_tech, false)
+            as has_partner_tech,
+        coalesce(lead_technologies.has_competitor_tech, false)
+            as has_competitor_tech,
+        {{ dbt.datediff('labelled.created_at', 'labelled.as_of_date', 'day') }}
+            as days_since_created,
+        {%- for property in var('custom_properties') %}
+        fit.custom_{{ property.name }},
+        {%- endfor %}
+
+        -- behaviour: counts over windows
+        {%- for window in windows %}
+            {%- for kind in kinds %}
+                cast(
+                    at_0.cum_{{ kind.name }}
+                    - at_{{ window }}.cum_{{ kind.name }}
+                    as integer
+                ) as n_{{ kind.name }}_{{ window }}d,
+            {%- endfor %}
+            cast(
+                at_0.cum_active_days
+                - at_{{ window }}.cum_active_days as integer
+            ) as active_days_{{ window }}d,
+        {%- endfor %}
+        cast(coalesce(
+            most_pricing_views_in_a_day.max_pricing_views_per_day_30d, 0
+        ) as integer) as max_pricing_views_per_day_30d,
+
+        -- behaviour: recency
+        {%- for kind in kinds %}
+            {{ dbt.datediff(
+                'at_0.last_' ~ kind.name ~ '_date', 'labelled.as_of_date', 'day'
+            ) }}
+                as days_since_last_{{ kind.name }},
+        {%- endfor %}
+        {{ dbt.datediff(
+            'at_0.last_engaged_date', 'labelled.as_of_date', 'day'
+        ) }}
+            as days_since_last_activity,
+
+        -- behaviour: intensity, decayed by age
+        coalesce(
+            at_0.cum_decayed_engaged * labelled.decay_to_as_of, 0
+        ) as engagement_decayed,
+        (at_0.cum_engaged - at_7.cum_engaged) / 7.0
+        / ((at_7.cum_engaged - at_37.cum_engaged) / 30.0 + 1.0 / 30.0)
+            as trend_7d_vs_30d,
+        (at_0.cum_email_open - at_90.cum_email_open)
+        / nullif(at_0.cum_email_delivered - at_90.cum_email_delivered, 0)
+            as email_open_rate_90d,
+        (at_0.cum_email_click - at_90.cum_email_click)
+        / nullif(at_0.cum_email_delivered - at_90.cum_email_delivered, 0)
+            as email_click_rate_90d,
+        (at_0.cum_engaged_mobile - at_90.cum_engaged_mobile)
+        / nullif(at_0.cum_engaged - at_90.cum_engaged, 0) as mobile_share_90d,
+        (at_0.cum_engaged_evening - at_90.cum_engaged_evening)
+        / nullif(at_0.cum_engaged - at_90.cum_engaged, 0)
+            as evening_share_90d,
+
+        -- negative signals
+        at_0.cum_email_bounce > 0 as has_bounced,
+        at_0.cum_email_unsubscribe > 0 as has_unsubscribed,
+        at_0.cum_engaged - at_90.cum_engaged = 0 as is_inactive_90d,
+        coalesce(
+            first_rejection.first_rejected_at < labelled.known_before, false
+        ) as was_rejected_by_sales,
+
+        -- decayed counts per kind, for the points score (not features)
+        -- (sqlfluff misreads the indentation of this templated loop)
+        -- noqa: disable=LT02
+        {%- for kind in kinds %}
+        coalesce(at_0.cum_decayed_{{ kind.name }} * labelled.decay_to_as_of, 0)
+            as _decayed_{{ kind.name }},
+        {%- endfor %}
+        -- noqa: enable=LT02
+        labelled.known_before as _known_before
+    from labelled
+    cross join score_date
+    inner join fit on labelled.lead_id = fit.lead_id
+    {%- for offset in [0] + offsets %}
+        inner join at_{{ offset }}
+            on
+                labelled.lead_id = at_{{ offset }}.lead_id
+                and labelled.as_of_date = at_{{ offset }}.as_of_date
+    {%- endfor %}
+    left join most_pricing_views_in_a_day
+        on
+            labelled.lead_id = most_pricing_views_in_a_day.lead_id
+            and labelled.as_of_date = most_pricing_views_in_a_day.as_of_date
+    left join first_rejection on labelled.lead_id = first_rejection.lead_id
+    left join lead_technologies
+        on labelled.lead_id = lead_technologies.lead_id
+)
+
+select * from features

@@ -1,0 +1,48 @@
+with
+
+source as (
+    {{ raw_table('accounts') }}
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('account_id') }} as account_id,
+
+        -- strings
+        {{ clean_text('company_name') }} as company_name,
+        nullif(regexp_replace(
+            lower({{ clean_text('domain') }}),
+            '^(https?://)?(www\.)?|/.*$', '', 'g'
+        ), '') as domain,
+        {{ clean_text('industry') }} as industry,
+        {{ clean_text('country') }} as country,
+        {{ clean_text('technologies') }} as technologies,
+
+        -- numerics
+        {{ parse_number('employee_count', 'bigint') }} as employee_count,
+        {{ parse_number('annual_revenue', 'double') }} as annual_revenue,
+
+        {{ row_hash(['account_id', 'company_name', 'domain', 'industry',
+            'employee_count', 'annual_revenue', 'country',
+            'technologies']) }} as raw_row_hash,
+        to_json(source) as raw_record
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ missing_reason('account_id') }} as rejection_reason
+    from typed
+)
+
+select
+    * exclude (raw_record),
+    case when rejection_reason is not null then raw_record end as raw_record,
+    rejection_reason is null
+    and row_number() over (
+        partition by account_id, rejection_reason is null
+        order by raw_row_hash
+    ) > 1 as is_duplicate
+from checked

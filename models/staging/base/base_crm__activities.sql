@@ -1,0 +1,82 @@
+with
+
+source as (
+    {{ raw_table('activities') }}
+),
+
+activity_types as (
+    select activity_type from {{ ref('activity_types') }}
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('source.activity_id') }} as activity_id,
+        {{ clean_text('source.lead_id') }} as lead_id,
+
+        -- strings
+        {{ clean_text('source.activity_type') }} as activity_type_as_given,
+        {{ clean_text('source.url') }} as url,
+        lower({{ clean_text('source.device_type') }}) as device_type,
+        {{ clean_text('source.campaign') }} as campaign,
+
+        -- timestamps
+        {{ parse_timestamp('source.occurred_at') }} as occurred_at,
+        {{ clean_text('source.occurred_at') }} as occurred_at_as_given,
+
+        {{ row_hash(['source.activity_id', 'source.lead_id',
+            'source.occurred_at', 'source.activity_type',
+            'source.url']) }} as raw_row_hash,
+        to_json(source) as raw_record
+    from source
+),
+
+classified as (
+    select
+        typed.*,
+        -- unknown types are kept and counted as 'other'
+        coalesce(activity_types.activity_type, 'other') as activity_type,
+        case
+            when activity_types.activity_type = 'page_view'
+                then {{ classify_page('typed.url') }}
+        end as page_category
+    from typed
+    left join activity_types
+        on
+            {{ snake_case('typed.activity_type_as_given') }}
+            = activity_types.activity_type
+            and activity_types.activity_type != 'other'
+),
+
+checked as (
+    select
+        *,
+        coalesce(
+            {{ missing_reason('activity_id') }},
+            {{ missing_reason('lead_id') }},
+            case
+                when activity_type_as_given is null
+                    then 'missing activity_type'
+            end,
+            case
+                when occurred_at_as_given is null then 'missing occurred_at'
+            end,
+            case when occurred_at is null then 'unreadable occurred_at' end,
+            case
+                when occurred_at > current_timestamp
+                    then 'occurred_at in the future'
+            end
+        ) as rejection_reason
+    from classified
+)
+
+select
+    * exclude (raw_record),
+    case when rejection_reason is not null then raw_record end as raw_record,
+    -- the same activity_id is one event: keep its earliest copy
+    rejection_reason is null
+    and row_number() over (
+        partition by activity_id, rejection_reason is null
+        order by occurred_at, raw_row_hash
+    ) > 1 as is_duplicate
+from checked

@@ -1,0 +1,57 @@
+with
+
+source as (
+    {{ raw_table('lead_feedback') }}
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('lead_id') }} as lead_id,
+        {{ clean_text('rep_id') }} as rep_id,
+
+        -- strings
+        {{ snake_case(clean_text('verdict')) }} as verdict_as_given,
+        {{ clean_text('reason') }} as reason,
+
+        -- timestamps
+        {{ parse_timestamp('given_at') }} as given_at,
+
+        {{ row_hash(['lead_id', 'rep_id', 'given_at', 'verdict',
+            'reason']) }} as raw_row_hash,
+        to_json(source) as raw_record
+    from source
+),
+
+checked as (
+    select
+        *,
+        coalesce(
+            {{ missing_reason('lead_id') }},
+            case when given_at is null then 'missing given_at' end,
+            case
+                when given_at > current_timestamp
+                    then 'given_at in the future'
+            end,
+            case
+                when
+                    verdict_as_given is null
+                    or verdict_as_given not in (
+                        'accepted', 'rejected', 'no_response'
+                    )
+                    then 'unknown verdict (accepted, rejected, no_response)'
+            end
+        ) as rejection_reason
+    from typed
+)
+
+select
+    * exclude (raw_record),
+    case when rejection_reason is not null then raw_record end as raw_record,
+    -- exact re-exports of the same verdict are one verdict
+    rejection_reason is null
+    and row_number() over (
+        partition by raw_row_hash, rejection_reason is null
+        order by raw_row_hash
+    ) > 1 as is_duplicate
+from checked

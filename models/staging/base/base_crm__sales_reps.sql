@@ -1,0 +1,45 @@
+with
+
+source as (
+    {{ raw_table('sales_reps') }}
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('rep_id') }} as rep_id,
+
+        -- strings
+        {{ clean_text('name') }} as rep_name,
+        {{ clean_email('email') }} as email,
+        {{ snake_case(clean_text('segment')) }} as segment,
+        {{ snake_case(clean_text('region')) }} as region,
+
+        -- numerics
+        {{ parse_number('daily_capacity', 'integer') }} as daily_capacity,
+
+        -- booleans
+        {{ parse_boolean('is_active') }} as is_active,
+
+        {{ row_hash(['rep_id', 'name', 'email', 'segment', 'region',
+            'daily_capacity', 'is_active']) }} as raw_row_hash,
+        to_json(source) as raw_record
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ missing_reason('rep_id') }} as rejection_reason
+    from typed
+)
+
+select
+    * exclude (raw_record),
+    case when rejection_reason is not null then raw_record end as raw_record,
+    rejection_reason is null
+    and row_number() over (
+        partition by rep_id, rejection_reason is null
+        order by raw_row_hash
+    ) > 1 as is_duplicate
+from checked

@@ -1,0 +1,54 @@
+"""The model report: a static, self-contained HTML page a sales leader can read.
+
+>>> from leadscore.report import demo_report_data, write_report
+>>> write_report(demo_report_data(), "reports/model_report.html")  # doctest: +SKIP
+"""
+
+from leadscore.report.build import calibration_bins, gains_curve, score_histogram, tier_rows
+from leadscore.report.data import (
+    SCORERS,
+    TIERS,
+    Alert,
+    CalibrationBin,
+    DriftRow,
+    DriftThresholds,
+    FeatureImportance,
+    GainsPoint,
+    HealthWeek,
+    ModelCard,
+    ReportData,
+    ScoreBin,
+    ScoreMetrics,
+    TierRow,
+    TierThresholds,
+    rows_from,
+)
+from leadscore.report.demo import demo_report_data
+from leadscore.report.render import SECTION_TITLES, render_report, write_report
+
+__all__ = [
+    "SCORERS",
+    "SECTION_TITLES",
+    "TIERS",
+    "Alert",
+    "CalibrationBin",
+    "DriftRow",
+    "DriftThresholds",
+    "FeatureImportance",
+    "GainsPoint",
+    "HealthWeek",
+    "ModelCard",
+    "ReportData",
+    "ScoreBin",
+    "ScoreMetrics",
+    "TierRow",
+    "TierThresholds",
+    "calibration_bins",
+    "demo_report_data",
+    "gains_curve",
+    "render_report",
+    "rows_from",
+    "score_histogram",
+    "tier_rows",
+    "write_report",
+]

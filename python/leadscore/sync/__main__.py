@@ -1,0 +1,5 @@
+"""Entry point for `python -m leadscore.sync`."""
+
+from leadscore.sync.cli import main
+
+raise SystemExit(main())
