@@ -47,7 +47,7 @@ running as (
         sum(n_engaged_mobile) over lead_history as cum_engaged_mobile,
         sum(n_engaged_evening) over lead_history as cum_engaged_evening,
         sum(n_engaged * decay_weight) over lead_history as cum_decayed_engaged,
-        count(*) over lead_history as cum_active_days,
+        cast(count(*) over lead_history as integer) as cum_active_days,
         max(case when n_engaged > 0 then activity_date end)
             over lead_history as last_engaged_date
     from weighted

@@ -10,7 +10,13 @@ import duckdb
 import pytest
 from dbt_helpers import FIXTURES, query, run_dbt
 
-STAGING = ["--select", "+rejected_rows", "+raw_row_reconciliation"]
+STAGING = [
+    "--select",
+    "+rejected_rows",
+    "+raw_row_reconciliation",
+    "--indirect-selection",
+    "cautious",
+]
 
 
 @pytest.fixture(scope="module")

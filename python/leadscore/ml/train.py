@@ -26,7 +26,12 @@ from sklearn.pipeline import Pipeline
 
 import leadscore
 from leadscore.ml.bundle import ModelBundle
-from leadscore.ml.candidates import CANDIDATES, ONE_TO_ONE, build_pipeline
+from leadscore.ml.candidates import (
+    CANDIDATES,
+    ONE_TO_ONE,
+    build_pipeline,
+    logistic_output_features,
+)
 from leadscore.ml.config import TrainConfig, config_to_dict
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.explain import build_explainer
@@ -123,6 +128,9 @@ def train_model(
         config.importance_max_rows,
         config.seed,
         one_to_one=selected in ONE_TO_ONE,
+        output_features=(
+            logistic_output_features(pipe, spec) if selected == "logistic" else None
+        ),
     )
 
     # 3. Optional top-k refit, kept only if it costs no more than the tolerance.
