@@ -1,0 +1,111 @@
+{#- Leads whose tier changed since the previous score date in
+    lead_score_history: one row per such lead at the current score date.
+    Leads new since then (no previous row) and leads that left (converted,
+    disqualified) are not alerts. Empty on the first score date. -#}
+with
+
+score_date as (
+    select score_date from {{ ref('int_score_date') }}
+),
+
+history as (
+    select * from {{ ref('lead_score_history') }}
+),
+
+scores as (
+    select * from {{ ref('lead_scores') }}
+),
+
+assignments as (
+    select * from {{ ref('lead_assignments') }}
+    where score_date = (select score_date.score_date from score_date)
+),
+
+previous_score_date as (
+    select max(history.score_date) as score_date
+    from history
+    where history.score_date < (select score_date.score_date from score_date)
+),
+
+current_scores as (
+    select * from history
+    where score_date = (select score_date.score_date from score_date)
+),
+
+previous_scores as (
+    select * from history
+    where
+        score_date
+        = (select previous_score_date.score_date from previous_score_date)
+),
+
+now_and_then as (
+    select
+        current_scores.lead_id,
+        current_scores.score_date,
+        previous_scores.score_date as previous_score_date,
+        previous_scores.tier as from_tier,
+        current_scores.tier as to_tier,
+        previous_scores.score as previous_score,
+        current_scores.score,
+        current_scores.reason_1,
+        current_scores.reason_2,
+        current_scores.reason_3
+    from current_scores
+    inner join previous_scores
+        on current_scores.lead_id = previous_scores.lead_id
+    where current_scores.tier != previous_scores.tier
+),
+
+-- sales_now above nurture above awareness
+tier_ranks as (
+    select
+        lead_id,
+        case from_tier
+            when 'sales_now' then 3
+            when 'nurture' then 2
+            else 1
+        end as from_rank,
+        case to_tier
+            when 'sales_now' then 3
+            when 'nurture' then 2
+            else 1
+        end as to_rank
+    from now_and_then
+),
+
+alerts as (
+    select
+        -- keys
+        now_and_then.lead_id,
+        now_and_then.score_date,
+        scores.email,
+
+        -- the change
+        now_and_then.previous_score_date,
+        now_and_then.from_tier,
+        now_and_then.to_tier,
+        case
+            when
+                tier_ranks.to_rank > tier_ranks.from_rank then 'escalated'
+            else 'dropped'
+        end as direction,
+        now_and_then.previous_score,
+        now_and_then.score,
+        now_and_then.score - now_and_then.previous_score as score_change,
+
+        -- why, now
+        now_and_then.reason_1,
+        now_and_then.reason_2,
+        now_and_then.reason_3,
+
+        -- who works it
+        scores.action,
+        assignments.assigned_rep_id
+    from now_and_then
+    inner join tier_ranks on now_and_then.lead_id = tier_ranks.lead_id
+    left join scores on now_and_then.lead_id = scores.lead_id
+    left join assignments on now_and_then.lead_id = assignments.lead_id
+)
+
+select * from alerts

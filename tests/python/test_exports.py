@@ -1,0 +1,91 @@
+"""The export files the build writes for tools outside the warehouse."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from leadscore.exports import ExportError, write_exports
+from leadscore.sync.tables import read_table
+
+
+def routing_frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "lead_id": ["L2", "L1"],
+            "email": [None, "ann@acme.com"],
+            "score": [91, 40],
+            "tier_changed_at": [datetime(2025, 3, 5), datetime(2025, 3, 6, 7, 8, 9)],
+        },
+        schema={
+            "lead_id": pl.String,
+            "email": pl.String,
+            "score": pl.Int32,
+            "tier_changed_at": pl.Datetime("us"),
+        },
+    )
+
+
+def test_each_table_is_written_as_parquet_and_csv_with_a_manifest(tmp_path: Path) -> None:
+    folder = tmp_path / "nested" / "exports"  # does not exist yet
+    manifest = write_exports(
+        {"lead_routing": routing_frame(), "lead_routing_changes": routing_frame().head(0)},
+        folder,
+    )
+
+    assert manifest.rows() == [
+        ("lead_routing", "parquet", str(folder / "lead_routing.parquet"), 2),
+        ("lead_routing", "csv", str(folder / "lead_routing.csv"), 2),
+        ("lead_routing_changes", "parquet", str(folder / "lead_routing_changes.parquet"), 0),
+        ("lead_routing_changes", "csv", str(folder / "lead_routing_changes.csv"), 0),
+    ]
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "lead_routing.csv",
+        "lead_routing.parquet",
+        "lead_routing_changes.csv",
+        "lead_routing_changes.parquet",
+    ]
+    # types kept in Parquet, rows sorted by lead_id
+    parquet = pl.read_parquet(folder / "lead_routing.parquet")
+    assert parquet.equals(routing_frame().sort("lead_id"))
+    # an empty table still has its header
+    assert read_table(folder / "lead_routing_changes.csv").columns == routing_frame().columns
+
+
+def test_csv_has_iso_utc_timestamps_and_empty_cells_for_nulls(tmp_path: Path) -> None:
+    write_exports({"lead_routing": routing_frame()}, tmp_path)
+
+    lines = (tmp_path / "lead_routing.csv").read_text().splitlines()
+    assert lines == [
+        "lead_id,email,score,tier_changed_at",
+        "L1,ann@acme.com,40,2025-03-06T07:08:09.000Z",
+        "L2,,91,2025-03-05T00:00:00.000Z",
+    ]
+    # what leadscore.sync reads from the CSV: text, null for the empty cell
+    assert read_table(tmp_path / "lead_routing.csv")["email"].to_list() == ["ann@acme.com", None]
+
+
+def test_rewriting_replaces_the_files_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    write_exports({"lead_routing": routing_frame()}, tmp_path)
+    write_exports({"lead_routing": routing_frame().head(1)}, tmp_path)
+
+    assert pl.read_parquet(tmp_path / "lead_routing.parquet").height == 1
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "lead_routing.csv",
+        "lead_routing.parquet",
+    ]
+
+
+def test_an_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "exports"
+    blocker.write_text("a file where the folder should be")
+
+    with pytest.raises(ExportError, match=r"cannot write .*lead_routing\.parquet.*export_path"):
+        write_exports({"lead_routing": routing_frame()}, blocker)
+
+
+def test_an_empty_folder_name_is_a_clear_error() -> None:
+    with pytest.raises(ExportError, match="export_path"):
+        write_exports({"lead_routing": routing_frame()}, " ")
