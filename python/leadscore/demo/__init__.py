@@ -1,0 +1,1 @@
+"""Demo CRM generator (placeholder docstring, replaced below)."""
