@@ -376,3 +376,36 @@ def test_unwritable_out_is_a_clear_error_without_traceback(tmp_path: Path) -> No
     assert result.returncode == 2
     assert "cannot write to --out" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_recent_hand_raisers_score_high_and_junk_leads_rarely_convert(clean: Path) -> None:
+    con = duckdb.connect()
+    leads, acts = read(con, clean, "leads"), read(con, clean, "activities")
+    truth = f"'{clean}/_truth/lead_propensity.parquet'"
+    fresh, others = con.sql(
+        f"""with raised as (
+            select distinct t.lead_id, t.as_of_date from {truth} t join {acts} a using (lead_id)
+            where a.activity_type in ('demo_request', 'contact_sales', 'trial_signup')
+              and a.occurred_at < t.as_of_date + interval 1 day
+              and a.occurred_at >= t.as_of_date - interval 6 day)
+        select avg(true_probability) filter (where r.lead_id is not null),
+               avg(true_probability) filter (where r.lead_id is null)
+        from {truth} t left join raised r using (lead_id, as_of_date)"""
+    ).fetchall()[0]
+    assert fresh > 3 * others
+    attributes = f"'{clean}/_truth/lead_attributes.parquet'"
+    junk_rate, other_rate = con.sql(
+        f"""select avg((converted_at is not null)::int) filter (where is_junk),
+                   avg((converted_at is not null)::int) filter (where not is_junk)
+        from {leads} join {attributes} using (lead_id)"""
+    ).fetchall()[0]
+    assert junk_rate < 0.03 < other_rate
+
+
+def test_rerun_replaces_files_of_the_other_format_and_stale_truth(tmp_path: Path) -> None:
+    out = generate(tmp_path / "demo", "--leads", "20")
+    generate(out, "--leads", "20", "--format", "parquet", "--no-truth")
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(
+        f"{t}.parquet" for t in CONTRACT
+    )
+    assert list((out / "_truth").iterdir()) == []

@@ -41,9 +41,17 @@ def build_parser() -> argparse.ArgumentParser:
             "sales_reps, lead_feedback) in the shape of the input contract, with known true "
             f"conversion probabilities in <out>/{TRUTH_DIR}/."
         ),
+        epilog=(
+            "The output folder belongs to the generator: its six table files (in either "
+            "format) and _truth/ are replaced on every run."
+        ),
     )
-    p.add_argument("--out", type=Path, default=d.out_dir, help="output folder (%(default)s)")
-    p.add_argument("--leads", type=_int, default=d.n_leads, help="number of leads (%(default)s)")
+    p.add_argument(
+        "--out", type=Path, default=d.out_dir, help="output folder (default %(default)s)"
+    )
+    p.add_argument(
+        "--leads", type=_int, default=d.n_leads, help="number of leads (default %(default)s)"
+    )
     p.add_argument("--seed", type=_int, default=d.seed, help="random seed (default %(default)s)")
     p.add_argument(
         "--dirt-rate",

@@ -37,6 +37,7 @@ CONTRACT_TABLES = (
     "lead_feedback",
 )
 TRUTH_DIR = "_truth"
+TRUTH_FILES = ("lead_propensity.parquet", "lead_attributes.parquet")
 MIN_HISTORY_DAYS = 548  # 18 months
 LEAD_GROWTH = 2.0  # leads per day grow 3x over the period
 DEFAULT_CHUNK = 50_000
@@ -138,7 +139,7 @@ def move_off_weekends(secs: np.ndarray, start: dt.date, rng: np.random.Generator
 
 
 def prepare_out_dir(out: Path, fmt: str, write_truth: bool) -> None:
-    """Create the folder; remove this generator's files in the *other* format."""
+    """Create the folder; remove this generator's files that this run will not replace."""
     out.mkdir(parents=True, exist_ok=True)
     probe = out / ".leadscore-demo-write-test"
     probe.write_bytes(b"")
@@ -147,8 +148,12 @@ def prepare_out_dir(out: Path, fmt: str, write_truth: bool) -> None:
         for other in FORMATS:
             if other != fmt:
                 (out / f"{name}.{other}").unlink(missing_ok=True)
+    truth = out / TRUTH_DIR
     if write_truth:
-        (out / TRUTH_DIR).mkdir(exist_ok=True)
+        truth.mkdir(exist_ok=True)
+    else:  # a truth from an earlier run would not match the new data
+        for name in TRUTH_FILES:
+            (truth / name).unlink(missing_ok=True)
 
 
 def generate(cfg: DemoConfig, progress: Callable[[str], None] | None = None) -> Summary:
@@ -174,11 +179,9 @@ def generate(cfg: DemoConfig, progress: Callable[[str], None] | None = None) -> 
         for name in CONTRACT_TABLES
     }
     if cfg.write_truth:
-        files["truth"] = TableFile(
-            out / TRUTH_DIR / "lead_propensity.parquet", tables.TRUTH_SCHEMA, "parquet"
-        )
+        files["truth"] = TableFile(out / TRUTH_DIR / TRUTH_FILES[0], tables.TRUTH_SCHEMA, "parquet")
         files["attributes"] = TableFile(
-            out / TRUTH_DIR / "lead_attributes.parquet", tables.ATTRIBUTES_SCHEMA, "parquet"
+            out / TRUTH_DIR / TRUTH_FILES[1], tables.ATTRIBUTES_SCHEMA, "parquet"
         )
     summary = Summary()
     try:
