@@ -37,15 +37,19 @@ running as (
         lead_id,
         activity_date,
         {%- for kind in activity_kinds() %}
-            sum(n_{{ kind.name }}) over lead_history as cum_{{ kind.name }},
+            -- 64-bit: the default 128-bit sums make every feature slower
+            cast(sum(n_{{ kind.name }}) over lead_history as bigint)
+                as cum_{{ kind.name }},
             max(case when n_{{ kind.name }} > 0 then activity_date end)
                 over lead_history as last_{{ kind.name }}_date,
             sum(n_{{ kind.name }} * decay_weight) over lead_history
                 as cum_decayed_{{ kind.name }},
         {%- endfor %}
-        sum(n_engaged) over lead_history as cum_engaged,
-        sum(n_engaged_mobile) over lead_history as cum_engaged_mobile,
-        sum(n_engaged_evening) over lead_history as cum_engaged_evening,
+        cast(sum(n_engaged) over lead_history as bigint) as cum_engaged,
+        cast(sum(n_engaged_mobile) over lead_history as bigint)
+            as cum_engaged_mobile,
+        cast(sum(n_engaged_evening) over lead_history as bigint)
+            as cum_engaged_evening,
         sum(n_engaged * decay_weight) over lead_history as cum_decayed_engaged,
         cast(count(*) over lead_history as integer) as cum_active_days,
         max(case when n_engaged > 0 then activity_date end)

@@ -24,8 +24,7 @@ daily as (
         lead_id,
         cast(occurred_at as date) as activity_date,
         {%- for kind in activity_kinds() %}
-            cast(count(*) filter (where {{ kind.condition }}) as integer)
-            as n_{{ kind.name }},
+            count(*) filter (where {{ kind.condition }}) as n_{{ kind.name }},
         {%- endfor %}
         count(*) filter (where {{ engagement_condition() }}) as n_engaged,
         count(*) filter (
