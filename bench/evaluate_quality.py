@@ -167,9 +167,8 @@ def main() -> int:
         print(f"{name:<22}" + "".join(f"{results[s][name]:>10.4f}" for s in results))
     ratio = results["model"]["roc_auc"] / results["truth"]["roc_auc"]
     print(f"model AUC / truth AUC = {ratio:.3f} (target >= 0.97)")
-    print(
-        f"model AUC - points AUC = {results['model']['roc_auc'] - results['points']['roc_auc']:+.4f}"
-    )
+    gain = results["model"]["roc_auc"] - results["points"]["roc_auc"]
+    print(f"model AUC - points AUC = {gain:+.4f}")
     return 0
 
 
