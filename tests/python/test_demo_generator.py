@@ -222,7 +222,9 @@ def test_every_kind_of_dirt_is_present(dirty: Path) -> None:
         "null activity lead_id": f"select count(*) from {acts} where lead_id is null",
         "null occurred_at": f"select count(*) from {acts} where occurred_at is null",
         "null activity_type": f"select count(*) from {acts} where activity_type is null",
-        "future timestamp": f"select count(*) from {acts} where occurred_at > '{END}'",
+        # decades ahead, so they never move a build's default score date
+        "future timestamp": f"""select count(*) from {acts}
+            where occurred_at > cast('{END}' as timestamp) + interval 20 year""",
         "unknown lead": f"select count(*) from {acts} anti join {leads} using (lead_id)",
         "before created": f"""select count(*) from {acts} a join
             (select lead_id, min(created_at) c from {leads} group by 1) l using (lead_id)
@@ -234,6 +236,9 @@ def test_every_kind_of_dirt_is_present(dirty: Path) -> None:
     }
     missing = [kind for kind, sql in checks.items() if count(sql) == 0]
     assert missing == []
+    near_future = f"""select count(*) from {acts} where occurred_at > '{END} 23:59:59'
+        and occurred_at < cast('{END}' as timestamp) + interval 20 year"""
+    assert count(near_future) == 0
 
 
 def test_dirt_touches_roughly_the_configured_share_of_activities(default_dirt: Path) -> None:

@@ -84,7 +84,9 @@ def dirty_activities(
     extras.append(c)
 
     c, _ = copies(k["future_timestamp"], renumber=True)
-    c.sec = end_sec + 1 + (rng.random(len(c)) * 3 * 365 * SECONDS_PER_DAY).astype(np.int64)
+    # Decades ahead (like the 2099-12-31 placeholders of real exports), so they stay in the
+    # future whenever the demo is built and never move the default score date.
+    c.sec = end_sec + ((20 + rng.random(len(c)) * 40) * 365 * SECONDS_PER_DAY).astype(np.int64)
     extras.append(c)
 
     c, _ = copies(k["unknown_lead"], renumber=True)
