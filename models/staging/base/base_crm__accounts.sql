@@ -26,7 +26,8 @@ typed as (
         {{ row_hash(['account_id', 'company_name', 'domain', 'industry',
             'employee_count', 'annual_revenue', 'country',
             'technologies']) }} as raw_row_hash,
-        to_json(source) as raw_record
+        -- the raw row, turned into JSON only for rejected rows
+        source as raw_row
     from source
 ),
 
@@ -38,8 +39,9 @@ checked as (
 )
 
 select
-    * exclude (raw_record),
-    case when rejection_reason is not null then raw_record end as raw_record,
+    * exclude (raw_row),
+    case when rejection_reason is not null then to_json(raw_row) end
+        as raw_record,
     rejection_reason is null
     and row_number() over (
         partition by account_id, rejection_reason is null

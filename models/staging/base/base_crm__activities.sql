@@ -27,7 +27,8 @@ typed as (
         {{ row_hash(['source.activity_id', 'source.lead_id',
             'source.occurred_at', 'source.activity_type',
             'source.url']) }} as raw_row_hash,
-        to_json(source) as raw_record
+        -- the raw row, turned into JSON only for rejected rows
+        source as raw_row
     from source
 ),
 
@@ -71,8 +72,9 @@ checked as (
 )
 
 select
-    * exclude (raw_record),
-    case when rejection_reason is not null then raw_record end as raw_record,
+    * exclude (raw_row),
+    case when rejection_reason is not null then to_json(raw_row) end
+        as raw_record,
     -- the same activity_id is one event: keep its earliest copy
     rejection_reason is null
     and row_number() over (

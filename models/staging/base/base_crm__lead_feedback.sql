@@ -19,7 +19,8 @@ typed as (
 
         {{ row_hash(['lead_id', 'rep_id', 'given_at', 'verdict',
             'reason']) }} as raw_row_hash,
-        to_json(source) as raw_record
+        -- the raw row, turned into JSON only for rejected rows
+        source as raw_row
     from source
 ),
 
@@ -46,8 +47,9 @@ checked as (
 )
 
 select
-    * exclude (raw_record),
-    case when rejection_reason is not null then raw_record end as raw_record,
+    * exclude (raw_row),
+    case when rejection_reason is not null then to_json(raw_row) end
+        as raw_record,
     -- exact re-exports of the same verdict are one verdict
     rejection_reason is null
     and row_number() over (

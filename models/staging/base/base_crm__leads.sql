@@ -45,7 +45,8 @@ typed as (
 
         {{ row_hash(['lead_id', 'email', 'created_at', 'updated_at',
             'job_title', 'company_name', 'converted_at']) }} as raw_row_hash,
-        to_json(source) as raw_record
+        -- the raw row, turned into JSON only for rejected rows
+        source as raw_row
     from source
 ),
 
@@ -68,8 +69,8 @@ checked as (
 
 ranked as (
     select
-        * exclude (raw_record),
-        case when rejection_reason is not null then raw_record end
+        * exclude (raw_row),
+        case when rejection_reason is not null then to_json(raw_row) end
             as raw_record,
         rejection_reason is null
         and row_number() over (

@@ -23,7 +23,8 @@ typed as (
 
         {{ row_hash(['rep_id', 'name', 'email', 'segment', 'region',
             'daily_capacity', 'is_active']) }} as raw_row_hash,
-        to_json(source) as raw_record
+        -- the raw row, turned into JSON only for rejected rows
+        source as raw_row
     from source
 ),
 
@@ -35,8 +36,9 @@ checked as (
 )
 
 select
-    * exclude (raw_record),
-    case when rejection_reason is not null then raw_record end as raw_record,
+    * exclude (raw_row),
+    case when rejection_reason is not null then to_json(raw_row) end
+        as raw_record,
     rejection_reason is null
     and row_number() over (
         partition by rep_id, rejection_reason is null
