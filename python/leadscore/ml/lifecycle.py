@@ -160,7 +160,9 @@ def training_run(
         )
     retrain, retrain_reason = needs_retraining(
         settings.retrain_policy,  # type: ignore[arg-type]
-        champion_trained_at=None if champion is None else champion["ran_at"],
+        # the champion's age in the data's time (score dates), so rebuilding a past score
+        # date behaves as it did then
+        champion_trained_at=None if champion is None else champion["score_date"],
         champion_age_max_days=settings.retrain_max_age_days,
         new_outcomes_since=new_conversions,
         min_new_outcomes=settings.retrain_min_new_conversions,

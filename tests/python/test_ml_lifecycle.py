@@ -1,0 +1,161 @@
+"""The model lifecycle the dbt Python models run: cold start, retraining policy, champion
+kept or replaced, and scoring with the champion or the rules."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import polars as pl
+import pytest
+from leadscore.ml.config import FeatureConfig, TrainConfig
+from leadscore.ml.dbt_settings import lifecycle_settings, scoring_config
+from leadscore.ml.errors import MLInputError
+from leadscore.ml.lifecycle import (
+    RUN_SCHEMA,
+    SCORE_SCHEMA,
+    LifecycleSettings,
+    champion_run,
+    score_with_champion,
+    training_run,
+)
+from leadscore.ml.synthetic import make_synthetic_panel
+
+RAN_AT = dt.datetime(2025, 9, 1, 6, 0)
+LOGISTIC = TrainConfig(candidates=("logistic",))
+
+
+@pytest.fixture(scope="module")
+def panel() -> pl.DataFrame:
+    return make_synthetic_panel(n_leads=300, n_dates=30, seed=11, n_unlabelled_dates=2)
+
+
+@pytest.fixture(scope="module")
+def score_date(panel: pl.DataFrame) -> dt.date:
+    return panel.get_column("as_of_date").max()
+
+
+@pytest.fixture(scope="module")
+def first_run(panel: pl.DataFrame, score_date: dt.date) -> pl.DataFrame:
+    return training_run(panel, None, LifecycleSettings(train=LOGISTIC), score_date, RAN_AT)
+
+
+def _scoring_rows(panel: pl.DataFrame) -> pl.DataFrame:
+    today = panel.filter(pl.col("as_of_date") == pl.col("as_of_date").max())
+    return today.with_columns(
+        pl.lit("+ Asked for a demo").alias("points_reason_1"),
+        pl.lit(None, pl.Utf8).alias("points_reason_2"),
+        pl.lit(None, pl.Utf8).alias("points_reason_3"),
+    )
+
+
+def test_first_build_with_enough_outcomes_trains_and_promotes(first_run: pl.DataFrame) -> None:
+    assert first_run.schema == pl.Schema(RUN_SCHEMA)
+    row = first_run.row(0, named=True)
+    assert row["action"] == "trained"
+    assert row["is_promoted"] is True
+    assert row["action_reason"] == "no champion model yet"
+    assert row["model_bundle"] and row["version_id"].startswith("lsm-")
+    assert row["roc_auc"] > 0.6
+    assert row["test_end"] <= row["score_date"]
+
+
+def test_too_few_outcomes_is_a_cold_start_scored_by_rules(
+    panel: pl.DataFrame, score_date: dt.date
+) -> None:
+    settings = LifecycleSettings(min_labelled=10**9, train=LOGISTIC)
+    run = training_run(panel, None, settings, score_date, RAN_AT)
+    assert run.item(0, "action") == "cold_start"
+    assert "labelled lead-dates (model needs" in run.item(0, "action_reason")
+    scores = score_with_champion(_scoring_rows(panel), run)
+    assert scores.schema == pl.Schema(SCORE_SCHEMA)
+    assert scores.get_column("scoring_method").unique().to_list() == ["rules"]
+    assert scores.get_column("score").to_list() == (
+        _scoring_rows(panel).get_column("points_score").cast(pl.Int32).to_list()
+    )
+    assert scores.get_column("probability").null_count() == scores.height
+    assert scores.item(0, "reason_1") == "+ Asked for a demo"
+    assert "model needs" in scores.item(0, "scoring_method_reason")
+
+
+def test_auto_keeps_a_fresh_champion_and_only_scores(
+    panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
+) -> None:
+    settings = LifecycleSettings(retrain_min_new_conversions=10**6, train=LOGISTIC)
+    run = training_run(panel, first_run, settings, score_date, RAN_AT + dt.timedelta(days=1))
+    assert run.item(0, "action") == "kept_champion"
+    assert run.item(0, "model_bundle") is None
+    assert champion_run(pl.concat([first_run, run]))["run_id"] == first_run.item(0, "run_id")
+
+
+def test_old_champion_is_retrained_and_a_worse_challenger_is_not_promoted(
+    panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
+) -> None:
+    # a challenger that may only use one uninformative feature is worse on the same rows
+    weak = dataclasses.replace(LOGISTIC, features=FeatureConfig(features=("days_since_created",)))
+    settings = LifecycleSettings(retrain_max_age_days=30, train=weak)
+    later = score_date + dt.timedelta(days=40)
+    run = training_run(panel, first_run, settings, later, RAN_AT + dt.timedelta(days=40))
+    row = run.row(0, named=True)
+    assert row["action"] == "trained"
+    assert row["action_reason"] == "champion is 40 days old (max 30)"
+    assert row["is_promoted"] is False
+    assert row["promotion_reason"].startswith("keep champion")
+    assert row["champion_version_id"] == first_run.item(0, "version_id")
+    runs = pl.concat([first_run, run])
+    assert champion_run(runs)["version_id"] == first_run.item(0, "version_id")
+
+
+def test_policy_never_does_not_train(panel: pl.DataFrame, score_date: dt.date) -> None:
+    run = training_run(panel, None, LifecycleSettings(retrain_policy="never"), score_date, RAN_AT)
+    assert run.item(0, "action") == "cold_start"
+    assert "never" in run.item(0, "action_reason")
+
+
+def test_a_drift_alert_makes_auto_retrain(
+    panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
+) -> None:
+    settings = LifecycleSettings(retrain_min_new_conversions=10**6, train=LOGISTIC)
+    run = training_run(panel, first_run, settings, score_date, RAN_AT, drift_alert=True)
+    assert run.item(0, "action") == "trained"
+    assert "drift" in run.item(0, "action_reason")
+
+
+def test_champion_scores_are_deterministic_and_explained(
+    panel: pl.DataFrame, first_run: pl.DataFrame, score_date: dt.date
+) -> None:
+    rows = _scoring_rows(panel)
+    first = score_with_champion(rows, first_run)
+    again = training_run(panel, None, LifecycleSettings(train=LOGISTIC), score_date, RAN_AT)
+    assert again.item(0, "version_id") == first_run.item(0, "version_id")
+    second = score_with_champion(rows, again)
+    assert first.equals(second)
+    assert first.get_column("scoring_method").unique().to_list() == ["model"]
+    assert first.get_column("score").is_between(0, 100).all()
+    assert first.get_column("reason_1").null_count() < first.height
+    assert first.get_column("model_version").unique().to_list() == [first_run.item(0, "version_id")]
+
+
+def test_dbt_meta_becomes_settings_with_clear_errors() -> None:
+    settings = lifecycle_settings(
+        {
+            "retrain_policy": "always",
+            "model_max_features": "None",
+            "model_max_train_rows": "500000",
+            "horizon_days": "60",
+            "tier_thresholds": "{'sales_now': 85, 'nurture': 40}",
+        }
+    )
+    assert settings.retrain_policy == "always"
+    assert settings.train.max_features is None
+    assert settings.train.max_train_rows == 500_000
+    assert settings.train.split.gap_days == 60
+    assert settings.train.tiers[:2] == (("sales_now", 85), ("nurture", 40))
+    assert "is_score_date" in settings.train.features.exclude
+    with pytest.raises(MLInputError, match="retrain_policy"):
+        lifecycle_settings({"retrain_policy": "sometimes"})
+    with pytest.raises(MLInputError, match="score_scale"):
+        scoring_config({"score_scale": "stars"})
+    assert dataclasses.asdict(scoring_config({"score_scale": "probability"}))["score_scale"] == (
+        "probability"
+    )
