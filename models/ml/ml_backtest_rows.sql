@@ -31,11 +31,14 @@ history as (
 
 -- the latest promoted model
 champion as (
-    select version_id
+    select runs.version_id
     from runs
-    where is_promoted
-    order by ran_at desc, run_id desc
-    limit 1
+    where
+        runs.is_promoted
+        and runs.ran_at = (
+            select max(promoted.ran_at) from runs as promoted
+            where promoted.is_promoted
+        )
 ),
 
 labelled_dates as (
@@ -47,41 +50,50 @@ labelled_dates as (
 backtest_dates as (
     select as_of_date
     from labelled_dates
-    order by as_of_date desc
+    order by 1 desc
     limit {{ var('health_backtest_weeks') }}
 ),
 
-sampled as (
+-- a seeded sample of the leads of each as-of date
+sampled_keys as (
     select
-        features.*,
-        row_number() over (
-            partition by features.as_of_date
-            order by {{ dbt.hash(
-                "features.lead_id || '-" ~ var('health_seed') ~ "'"
-            ) }}, features.lead_id
-        ) as sample_rank
-    from features
-    where features.as_of_date >= (
-        select min(backtest_dates.as_of_date) from backtest_dates
-    )
+        lead_id,
+        as_of_date
+    from (
+        select
+            features.lead_id,
+            features.as_of_date,
+            row_number() over (
+                partition by features.as_of_date
+                order by {{ dbt.hash(
+                    "features.lead_id || '-" ~ var('health_seed') ~ "'"
+                ) }}, features.lead_id
+            ) as sample_rank
+        from features
+        where features.as_of_date >= (
+            select min(backtest_dates.as_of_date) from backtest_dates
+        )
+    ) as ranked
+    where sample_rank <= {{ max_rows if max_rows is not none else 2147483647 }}
 )
 
 select
-    sampled.* exclude (sample_rank),
+    features.*,
     points.points_score,
     history.probability as history_probability,
     history.score as history_score,
     history.model_version as history_model_version
-from sampled
+from features
+inner join sampled_keys
+    on
+        features.lead_id = sampled_keys.lead_id
+        and features.as_of_date = sampled_keys.as_of_date
 inner join points
     on
-        sampled.lead_id = points.lead_id
-        and sampled.as_of_date = points.as_of_date
+        features.lead_id = points.lead_id
+        and features.as_of_date = points.as_of_date
 left join history
     on
-        sampled.lead_id = history.lead_id
-        and sampled.as_of_date = history.score_date
+        features.lead_id = history.lead_id
+        and features.as_of_date = history.score_date
         and history.model_version = (select champion.version_id from champion)
-{%- if max_rows is not none %}
-where sampled.sample_rank <= {{ max_rows }}
-{%- endif %}

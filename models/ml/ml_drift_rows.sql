@@ -17,36 +17,50 @@ runs as (
 -- the latest promoted model
 champion as (
     select
-        train_start,
-        train_end
+        runs.train_start,
+        runs.train_end
     from runs
-    where is_promoted
-    order by ran_at desc, run_id desc
-    limit 1
+    where
+        runs.is_promoted
+        and runs.ran_at = (
+            select max(promoted.ran_at) from runs as promoted
+            where promoted.is_promoted
+        )
 ),
 
-training_window as (
+-- a seeded sample of the training window's lead-dates
+sampled_keys as (
     select
-        features.*,
-        row_number() over (
-            order by {{ dbt.hash(
-                "features.lead_id || '-' || cast(features.as_of_date as "
-                ~ dbt.type_string() ~ ") || '-" ~ var('health_seed') ~ "'"
-            ) }}, features.lead_id, features.as_of_date
-        ) as sample_rank
-    from features
-    inner join champion
-        on features.as_of_date between champion.train_start and champion.train_end
+        lead_id,
+        as_of_date
+    from (
+        select
+            features.lead_id,
+            features.as_of_date,
+            row_number() over (
+                order by {{ dbt.hash(
+                    "features.lead_id || '-' || cast(features.as_of_date as "
+                    ~ dbt.type_string() ~ ") || '-" ~ var('health_seed') ~ "'"
+                ) }}, features.lead_id, features.as_of_date
+            ) as sample_rank
+        from features
+        inner join champion
+            on
+                features.as_of_date >= champion.train_start
+                and features.as_of_date <= champion.train_end
+    ) as ranked
+    where sample_rank <= {{ max_rows if max_rows is not none else 2147483647 }}
 ),
 
 reference as (
     select
         'reference' as population,
-        training_window.* exclude (sample_rank)
-    from training_window
-    {%- if max_rows is not none %}
-    where training_window.sample_rank <= {{ max_rows }}
-    {%- endif %}
+        features.*
+    from features
+    inner join sampled_keys
+        on
+            features.lead_id = sampled_keys.lead_id
+            and features.as_of_date = sampled_keys.as_of_date
 ),
 
 current_rows as (

@@ -36,7 +36,7 @@ def model(dbt, session):
     panel = dbt.ref("ml_training_panel").order("lead_id, as_of_date").pl()
     score_date = dbt.ref("int_score_date").pl().item(0, "score_date")
     previous = session.sql(f"select * from {dbt.this}").pl() if dbt.is_incremental else None
-    drift_alert, alert_reason = False, ""
+    drift_alert, alert_reason = False, "no monitoring alerts recorded"
     if previous is not None:
         alerts = previous_alerts(dbt, session, meta["health_alert_history"])
         drift_alert, alert_reason = retraining_alert(alerts, previous, score_date)
@@ -48,4 +48,4 @@ def model(dbt, session):
         ran_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         drift_alert=drift_alert,
     )
-    return with_alert_reason(run, alert_reason) if drift_alert else run
+    return with_alert_reason(run, drift_alert, alert_reason)

@@ -47,8 +47,9 @@ OTHER = "(other)"
 NEW = "(new)"
 MISSING = "(missing)"
 
-#: The reason ``needs_retraining`` gives for ``drift_alert=True`` (replaced by the details).
+#: What ``needs_retraining`` says about the alert flag (replaced by the details).
 _POLICY_ALERT_REASON = "drift alert on the champion's inputs or scores"
+_POLICY_NO_ALERT_SUFFIX = "; no drift alert"
 
 BACKTEST_SCHEMA: dict[str, pl.DataType] = {
     "lead_id": pl.Utf8,
@@ -483,15 +484,25 @@ def retraining_alert(
     )
 
 
-def with_alert_reason(run: pl.DataFrame, alert_reason: str) -> pl.DataFrame:
-    """Put the alert's own words in a training run's ``action_reason`` when it retrained on it.
+def with_alert_reason(run: pl.DataFrame, drift_alert: bool, alert_reason: str) -> pl.DataFrame:
+    """Put what monitoring said into a training run's ``action_reason``.
 
-    The lifecycle records a generic reason for ``drift_alert=True``; this replaces exactly that
-    reason (on runs that trained because of the alert) and leaves every other run untouched.
+    The lifecycle records generic words for the alert flag: when the run retrained because of
+    an alert (``drift_alert``), its reason becomes the alerts themselves; when it did not, the
+    closing "no drift alert" says why instead (e.g. no alert for this champion, or alerts for
+    a champion trained at this score date already). Other reasons are left untouched.
     """
+    if drift_alert:
+        return run.with_columns(
+            pl.when(pl.col("action_reason") == _POLICY_ALERT_REASON)
+            .then(pl.lit(f"retrained on a {alert_reason}"))
+            .otherwise(pl.col("action_reason"))
+            .alias("action_reason")
+        )
+    reason = pl.col("action_reason")
     return run.with_columns(
-        pl.when(pl.col("action_reason") == _POLICY_ALERT_REASON)
-        .then(pl.lit(f"retrained on a {alert_reason}"))
-        .otherwise(pl.col("action_reason"))
+        pl.when(reason.str.ends_with(_POLICY_NO_ALERT_SUFFIX))
+        .then(reason.str.strip_suffix(_POLICY_NO_ALERT_SUFFIX) + pl.lit(f"; {alert_reason}"))
+        .otherwise(reason)
         .alias("action_reason")
     )

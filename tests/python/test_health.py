@@ -337,10 +337,24 @@ def test_a_champion_trained_at_this_score_date_is_not_retrained_on_its_own_alert
 
 def test_the_alert_replaces_only_the_generic_retraining_reason() -> None:
     run = pl.DataFrame(
-        {"action_reason": ["drift alert on the champion's inputs or scores", "no champion"]}
+        {
+            "action_reason": [
+                "drift alert on the champion's inputs or scores",
+                "no champion model yet",
+                "champion is 3 days old (max 30) and only 5 new outcomes (threshold 100); "
+                "no drift alert",
+            ]
+        }
     )
-    out = with_alert_reason(run, "monitoring alert from the build of 2026-09-08: drift: x")
-    assert out["action_reason"].to_list() == [
-        "retrained on a monitoring alert from the build of 2026-09-08: drift: x",
-        "no champion",
+    retrained = with_alert_reason(run, True, "monitoring alert from the build of 2026-09-08: x")
+    assert retrained["action_reason"].to_list()[:2] == [
+        "retrained on a monitoring alert from the build of 2026-09-08: x",
+        "no champion model yet",
+    ]
+    kept = with_alert_reason(run, False, "alerts, but it was trained at this score date already")
+    assert kept["action_reason"].to_list() == [
+        "drift alert on the champion's inputs or scores",
+        "no champion model yet",
+        "champion is 3 days old (max 30) and only 5 new outcomes (threshold 100); "
+        "alerts, but it was trained at this score date already",
     ]

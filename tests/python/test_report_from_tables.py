@@ -147,14 +147,14 @@ def test_cold_start_shows_the_points_score_measured_on_the_latest_weeks() -> Non
     scores = pl.DataFrame(
         {
             "scoring_method": ["rules", "rules"],
-            "scoring_method_reason": ["rules score: only 40 conversions", None],
+            "scoring_method_reason": ["rules score: rules score: only 40 conversions", None],
         }
     )
     data = report_data_from_tables(None, scores, weekly("points"), backtest(False), None, None)
     assert data.model_metrics is None
     assert data.points_metrics is not None and data.points_metrics.roc_auc == 1.0
     assert {row.scorer for row in data.tiers} == {"points"}
-    assert data.card.scoring_method_reason == "rules score: only 40 conversions"
+    assert data.card.scoring_method_reason == "only 40 conversions"
     # every week of the points score, no predicted rate (points are no probability)
     assert [w.predicted_rate for w in data.health] == [None, None, None]
     html = render_report(data)

@@ -23,21 +23,25 @@ drift as (
     select * from {{ ref('model_drift') }}
 ),
 
+-- the latest promoted model
 champion as (
     select
-        run_id,
-        version_id
+        runs.run_id,
+        runs.version_id
     from runs
-    where is_promoted
-    order by ran_at desc, run_id desc
-    limit 1
+    where
+        runs.is_promoted
+        and runs.ran_at = (
+            select max(promoted.ran_at) from runs as promoted
+            where promoted.is_promoted
+        )
 ),
 
 recent_dates as (
     select distinct as_of_date
     from backtest
     where is_labelled
-    order by as_of_date desc
+    order by 1 desc
     limit {{ var('health_recent_weeks') }}
 ),
 

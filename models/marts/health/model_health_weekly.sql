@@ -49,18 +49,22 @@ weekly as (
         end as score_source,
         min(model_version) as model_version,
         min(champion_window) as champion_window,
+        {%- for tier in tiers %}
+            sum(case when tier = '{{ tier }}' then 1 else 0 end)
+                as {{ tier }}_leads,
+            sum(
+                case
+                    when tier = '{{ tier }}' then label
+                    when label is not null then 0
+                end
+            ) as {{ tier }}_converted,
+        {%- endfor %}
         count(label) = count(*) as is_labelled,
         count(*) as leads,
         sum(label) as converted,
         avg(probability) as predicted_rate,
         avg(label * 1.0) as actual_rate,
-        avg((probability - label) * (probability - label)) as brier,
-        {%- for tier in tiers %}
-        sum(case when tier = '{{ tier }}' then 1 else 0 end)
-            as {{ tier }}_leads,
-        sum(case when tier = '{{ tier }}' then label end)
-            as {{ tier }}_converted{{ "," if not loop.last }}
-        {%- endfor %}
+        avg((probability - label) * (probability - label)) as brier
     from scored
     group by 1, 2
 )
@@ -89,11 +93,13 @@ select
 
     -- tiers
     {%- for tier in tiers %}
-    cast(weekly.{{ tier }}_leads as bigint) as {{ tier }}_leads,
-    weekly.{{ tier }}_converted * 1.0 / nullif(weekly.{{ tier }}_leads, 0)
-        as {{ tier }}_conversion_rate,
-    weekly.{{ tier }}_converted * 1.0 / nullif(weekly.converted, 0)
-        as {{ tier }}_converted_share,
+        cast(weekly.{{ tier }}_leads as bigint) as {{ tier }}_leads,
+        weekly.{{ tier }}_converted
+        * 1.0
+        / nullif(weekly.{{ tier }}_leads, 0) as {{ tier }}_conversion_rate,
+        weekly.{{ tier }}_converted
+        * 1.0
+        / nullif(weekly.converted, 0) as {{ tier }}_converted_share,
     {%- endfor %}
     1 - weekly.sales_now_converted * 1.0 / nullif(weekly.sales_now_leads, 0)
         as sales_now_false_positive_share

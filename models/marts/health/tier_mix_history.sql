@@ -8,7 +8,7 @@ history as (
 ),
 
 tiers as (
-    select tier
+    select tier_names.tier
     from (
         values ('sales_now'), ('nurture'), ('awareness')
     ) as tier_names (tier)

@@ -155,7 +155,10 @@ def scoring_in_use(scores: pl.DataFrame | None) -> tuple[str, str]:
         .sort(["n", "scoring_method"], descending=[True, False])
     )
     method, _, reason = counts.row(0)
-    return ("model" if method == "model" else "rules"), str(reason or "")
+    reason = str(reason or "")
+    while reason.startswith("rules score: "):  # the report says "points rules" already
+        reason = reason.removeprefix("rules score: ")
+    return ("model" if method == "model" else "rules"), reason
 
 
 def model_card(
