@@ -156,7 +156,10 @@ def training_run(
     new_conversions = n_positive
     if champion is not None and champion.get("test_end") is not None:
         new_conversions = int(
-            labelled.filter(pl.col(date_column) > champion["test_end"]).get_column(label).sum() or 0
+            labelled.filter(pl.col(date_column) > champion["test_end"])
+            .get_column(label)
+            .sum()
+            or 0
         )
     retrain, retrain_reason = needs_retraining(
         settings.retrain_policy,  # type: ignore[arg-type]
@@ -188,7 +191,9 @@ def training_run(
     champion_metrics: Metrics | None = None
     if champion is not None and champion["model_bundle"] is not None:
         champion_bundle = loads_bundle(champion["model_bundle"])
-        test_rows = labelled.filter(pl.col(date_column).is_in([d for d in result.split.test_dates]))
+        test_rows = labelled.filter(
+            pl.col(date_column).is_in([d for d in result.split.test_dates])
+        )
         champion_metrics = evaluate_bundle(champion_bundle, test_rows).model
     decision = should_promote(
         challenger_metrics, champion_metrics, tolerance=settings.promotion_tolerance
@@ -272,9 +277,7 @@ def score_with_champion(
     """
     champion = champion_run(runs)
     if champion is None:
-        latest = (
-            None if runs is None or runs.height == 0 else runs.sort("ran_at").row(-1, named=True)
-        )
+        latest = None if runs is None or runs.height == 0 else runs.sort("ran_at").row(-1, named=True)
         reason = (
             "rules score: no model has been trained yet"
             if latest is None

@@ -128,7 +128,9 @@ def train_model(
         config.importance_max_rows,
         config.seed,
         one_to_one=selected in ONE_TO_ONE,
-        output_features=(logistic_output_features(pipe, spec) if selected == "logistic" else None),
+        output_features=(
+            logistic_output_features(pipe, spec) if selected == "logistic" else None
+        ),
     )
 
     # 3. Optional top-k refit, kept only if it costs no more than the tolerance.
