@@ -1,22 +1,46 @@
 """One row per build: whether a model was trained and promoted, and why.
 
-Thin: reads the labelled panel and the earlier runs, calls
-leadscore.ml.lifecycle.training_run, returns its one row (appended).
+Thin: reads the labelled panel, the earlier runs and the previous build's monitoring
+alerts, calls leadscore.ml.lifecycle.training_run, returns its one row (appended).
+
+Monitoring feeds back into retraining: when the previous build raised an alert (calibration,
+AUC or drift; table model_health_alert_history) for the model that is still champion,
+``drift_alert`` is set, so retrain_policy ``auto`` retrains (leadscore.health.retraining_alert
+decides). The alert table is built downstream of this model, so it is read by name (var
+health_alert_history), not ref'd, and only when it exists.
 """
 
 import datetime as dt
 
+from leadscore.health import retraining_alert, with_alert_reason
 from leadscore.ml.dbt_settings import lifecycle_settings
 from leadscore.ml.lifecycle import training_run
 
 
+def previous_alerts(dbt, session, relation_name):
+    """The alert history table (polars), or None when it does not exist yet."""
+    schema, _, table = str(relation_name).rpartition(".")
+    found = session.sql(
+        "select count(*) from information_schema.tables "
+        f"where table_catalog = '{dbt.this.database}' and table_schema = '{schema}' "
+        f"and table_name = '{table}'"
+    ).fetchall()[0][0]
+    if not found:
+        return None
+    return session.sql(f'select * from "{dbt.this.database}"."{schema}"."{table}"').pl()
+
+
 def model(dbt, session):
-    settings = lifecycle_settings(dbt.config.get("meta"))
+    meta = dbt.config.get("meta")
+    settings = lifecycle_settings(meta)
     panel = dbt.ref("ml_training_panel").order("lead_id, as_of_date").pl()
     score_date = dbt.ref("int_score_date").pl().item(0, "score_date")
     previous = session.sql(f"select * from {dbt.this}").pl() if dbt.is_incremental else None
-    drift_alert = False
-    return training_run(
+    drift_alert, alert_reason = False, "no monitoring alerts recorded"
+    if previous is not None:
+        alerts = previous_alerts(dbt, session, meta["health_alert_history"])
+        drift_alert, alert_reason = retraining_alert(alerts, previous, score_date)
+    run = training_run(
         panel,
         previous,
         settings,
@@ -24,3 +48,4 @@ def model(dbt, session):
         ran_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         drift_alert=drift_alert,
     )
+    return with_alert_reason(run, drift_alert, alert_reason)

@@ -1,0 +1,32 @@
+"""Write the model report (self-contained HTML) to var report_path; return its manifest.
+
+Thin: reads the registry, the scores and the health marts, builds the report data with
+leadscore.report.build_from_tables.report_data_from_tables, writes the page with
+leadscore.report.write_report and returns one row (path, written_at, sections).
+"""
+
+import datetime as dt
+
+from leadscore.report import write_report
+from leadscore.report.build_from_tables import (
+    report_data_from_tables,
+    report_manifest,
+    report_settings,
+)
+
+
+def model(dbt, session):
+    meta = dbt.config.get("meta")
+    written_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    data = report_data_from_tables(
+        runs=dbt.ref("ml_training_runs").pl(),
+        scores=dbt.ref("lead_scores").select("scoring_method, scoring_method_reason").pl(),
+        weekly=dbt.ref("model_health_weekly").pl(),
+        backtest=dbt.ref("model_backtest").order("as_of_date, lead_id").pl(),
+        drift=dbt.ref("model_drift").pl(),
+        alerts=dbt.ref("model_health_alert_history").pl(),
+        settings=report_settings(meta),
+        generated_at=written_at,
+    )
+    path = write_report(data, meta["report_path"])
+    return report_manifest(str(path), written_at, data)

@@ -1,0 +1,13 @@
+"""Population stability index of the champion's features and score, training window vs now.
+
+Thin: reads the two populations and the training runs, calls
+leadscore.health.drift_table, returns its table.
+"""
+
+from leadscore.health import drift_settings, drift_table
+
+
+def model(dbt, session):
+    rows = dbt.ref("ml_drift_rows").order("population, lead_id, as_of_date").pl()
+    runs = dbt.ref("ml_training_runs").pl()
+    return drift_table(rows, runs, drift_settings(dbt.config.get("meta")))

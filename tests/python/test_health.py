@@ -1,0 +1,360 @@
+"""Model health: PSI, drift of a trained champion, backtest replay, alerts into retraining."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+from leadscore.health import (
+    BACKTEST_SCHEMA,
+    DRIFT_SCHEMA,
+    SCORE_FEATURE,
+    DriftSettings,
+    categorical_buckets,
+    drift_settings,
+    drift_table,
+    feature_psi,
+    numeric_edges,
+    psi,
+    replay_backtest,
+    retraining_alert,
+    with_alert_reason,
+)
+from leadscore.ml import MLInputError, TrainConfig, loads_bundle
+from leadscore.ml.config import ModelParams
+from leadscore.ml.features import prepare_features
+from leadscore.ml.lifecycle import RUN_SCHEMA, LifecycleSettings, training_run
+from leadscore.ml.scoring import predict_frame
+from leadscore.ml.synthetic import make_synthetic_panel
+
+SCORE_DATE = dt.date(2025, 8, 4)
+
+
+@pytest.fixture(scope="module")
+def panel() -> pl.DataFrame:
+    """300 leads x 30 weekly dates, the last 2 unlabelled."""
+    return make_synthetic_panel(n_leads=300, n_dates=30, seed=7, n_unlabelled_dates=2)
+
+
+@pytest.fixture(scope="module")
+def runs(panel: pl.DataFrame) -> pl.DataFrame:
+    """One training run whose (logistic, quick) model is the champion."""
+    settings = LifecycleSettings(
+        min_labelled=100,
+        min_conversions=20,
+        train=TrainConfig(candidates=("logistic",), params=ModelParams(), importance_repeats=1),
+    )
+    run = training_run(
+        panel.sort("lead_id", "as_of_date"),
+        None,
+        settings,
+        score_date=SCORE_DATE,
+        ran_at=dt.datetime(2025, 8, 4, 6, 0),
+    )
+    assert run.item(0, "is_promoted")
+    return run
+
+
+def drift_rows(panel: pl.DataFrame, runs: pl.DataFrame, current: pl.DataFrame) -> pl.DataFrame:
+    champion = runs.row(0, named=True)
+    reference = panel.filter(
+        pl.col("as_of_date").is_between(champion["train_start"], champion["train_end"])
+    )
+    return pl.concat(
+        [
+            reference.with_columns(pl.lit("reference").alias("population")),
+            current.with_columns(pl.lit("current").alias("population")),
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- PSI
+
+
+def test_psi_of_identical_distributions_is_zero_and_known_shift_matches_formula() -> None:
+    assert psi([10, 20, 70], [1, 2, 7]) == pytest.approx(0.0)
+    expected = (0.25 - 0.5) * math.log(0.25 / 0.5) + (0.75 - 0.5) * math.log(0.75 / 0.5)
+    assert psi([0.5, 0.5], [0.25, 0.75]) == pytest.approx(expected)
+    # symmetric, and an empty bin gives a large but finite value
+    assert psi([0.25, 0.75], [0.5, 0.5]) == pytest.approx(expected)
+    assert 0.25 < psi([100, 0], [90, 10]) < 2.0
+
+
+def test_psi_rejects_mismatched_or_empty_counts() -> None:
+    with pytest.raises(MLInputError, match="equal length"):
+        psi([1, 2], [1, 2, 3])
+    with pytest.raises(MLInputError, match="at least one row"):
+        psi([0, 0], [1, 2])
+
+
+def test_numeric_bins_follow_reference_deciles_and_collapse_on_repeats() -> None:
+    spread = pl.Series("x", list(range(1, 101)))
+    assert numeric_edges(spread).tolist() == pytest.approx(
+        [10.9, 20.8, 30.7, 40.6, 50.5, 60.4, 70.3, 80.2, 90.1]
+    )
+    mostly_zero = pl.Series("n", [0] * 85 + [1] * 10 + [5] * 5)
+    assert numeric_edges(mostly_zero).tolist() == [0.0, 1.0]  # three bins, not ten
+    assert numeric_edges(pl.Series("n", [None, None], dtype=pl.Float64)).size == 0
+
+
+def test_numeric_psi_sees_a_shift_and_counts_missing_values_apart() -> None:
+    rng = np.random.default_rng(3)
+    settings = DriftSettings()
+    reference = pl.Series("x", rng.normal(0, 1, 5000))
+    same, _, _ = feature_psi(reference, pl.Series("x", rng.normal(0, 1, 2000)), "numeric", settings)
+    shifted, _, _ = feature_psi(
+        reference, pl.Series("x", rng.normal(1, 1, 2000)), "numeric", settings
+    )
+    assert same < 0.1 < 0.25 < shifted
+    # the same values, but a fifth of them now missing
+    gappy = pl.Series("x", [*rng.normal(0, 1, 1600).tolist(), *[None] * 400])
+    value, n_bins, shift = feature_psi(reference, gappy, "numeric", settings)
+    assert value > 0.25
+    assert n_bins == 11  # ten value bins and the missing bin
+    assert shift == "(missing): 0.0% -> 20.0%"
+
+
+def test_categorical_psi_keeps_new_categories_apart_from_rare_ones() -> None:
+    settings = DriftSettings()
+    reference = pl.Series("source", ["web"] * 600 + ["event"] * 398 + ["fax"] * 2)
+    assert categorical_buckets(reference, settings.max_categories, 0.005) == ["web", "event"]
+    current = pl.Series("source", ["web"] * 480 + ["event"] * 320 + ["podcast"] * 200)
+    value, n_bins, shift = feature_psi(reference, current, "categorical", settings)
+    assert value > settings.drift
+    assert n_bins == 4  # web, event, (other) = fax, (new) = podcast; no (missing) rows
+    assert shift == "(new): 0.0% -> 20.0%"
+    steady, _, _ = feature_psi(reference, reference, "categorical", settings)
+    assert steady == pytest.approx(0.0)
+
+
+def test_drift_settings_come_from_meta_and_bad_thresholds_are_refused() -> None:
+    settings = drift_settings({"health_psi_watch": "0.05", "health_psi_drift": "0.3"})
+    assert (settings.watch, settings.drift) == (0.05, 0.3)
+    assert [settings.status(v) for v in (0.01, 0.05, 0.3, 0.31)] == [
+        "ok",
+        "watch",
+        "watch",
+        "drift",
+    ]
+    with pytest.raises(MLInputError, match="watch < drift"):
+        drift_settings({"health_psi_watch": 0.3, "health_psi_drift": 0.1})
+    with pytest.raises(MLInputError, match="must be numbers"):
+        drift_settings({"health_psi_watch": "low"})
+
+
+# --------------------------------------------------------------------------- drift table
+
+
+def test_drift_of_an_unchanged_population_is_ok_but_for_age(
+    panel: pl.DataFrame, runs: pl.DataFrame
+) -> None:
+    current = panel.filter(pl.col("as_of_date") == panel["as_of_date"].max())
+    table = drift_table(drift_rows(panel, runs, current), runs)
+    assert table.schema == pl.Schema(DRIFT_SCHEMA)
+    assert table.row(0, named=True)["feature"] == SCORE_FEATURE  # the score comes first
+    bundle = loads_bundle(runs.item(0, "model_bundle"))
+    assert set(table["feature"]) == {SCORE_FEATURE, *bundle.spec.names}
+    assert table.filter(pl.col("feature") == "lead_source").item(0, "status") == "ok"
+    # the synthetic panel follows the same leads every week, so only their age moved
+    assert table.filter(pl.col("status") == "drift")["feature"].to_list() == ["days_since_created"]
+    assert table["importance_rank"].drop_nulls().min() == 1
+    assert table["reference_start"].unique().to_list() == [runs.item(0, "train_start")]
+
+
+def test_a_new_lead_source_and_hotter_leads_show_as_drift(
+    panel: pl.DataFrame, runs: pl.DataFrame
+) -> None:
+    current = panel.filter(pl.col("as_of_date") == panel["as_of_date"].max()).with_columns(
+        pl.when(pl.col("lead_id") < "L0000100")
+        .then(pl.lit("Podcast"))
+        .otherwise(pl.col("lead_source"))
+        .alias("lead_source"),
+        (pl.col("n_pricing_view_30d") + 5).alias("n_pricing_view_30d"),
+    )
+    table = drift_table(drift_rows(panel, runs, current), runs)
+    source = table.filter(pl.col("feature") == "lead_source").row(0, named=True)
+    assert source["status"] == "drift"
+    assert source["feature_kind"] == "categorical"
+    assert source["largest_shift"] == "(new): 0.0% -> 33.3%"
+    assert table.filter(pl.col("feature") == "n_pricing_view_30d").item(0, "status") == "drift"
+    assert table.filter(pl.col("feature") == SCORE_FEATURE).item(0, "psi") > 0.1
+
+
+def test_drift_is_empty_without_a_champion(panel: pl.DataFrame) -> None:
+    rows = panel.head(10).with_columns(pl.lit("current").alias("population"))
+    assert drift_table(rows, None).schema == pl.Schema(DRIFT_SCHEMA)
+    assert drift_table(rows, None).height == 0
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+def backtest_rows(panel: pl.DataFrame) -> pl.DataFrame:
+    return panel.filter(pl.col("as_of_date") >= dt.date(2025, 7, 14)).with_columns(
+        pl.lit(None, pl.Float64).alias("history_probability"),
+        pl.lit(None, pl.Int32).alias("history_score"),
+        pl.lit(None, pl.Utf8).alias("history_model_version"),
+    )
+
+
+def test_replay_scores_past_rows_with_the_champion(panel: pl.DataFrame, runs: pl.DataFrame) -> None:
+    rows = backtest_rows(panel)
+    out = replay_backtest(rows, runs)
+    assert out.schema == pl.Schema(BACKTEST_SCHEMA)
+    assert out.height == rows.height
+    assert out["score_source"].unique().to_list() == ["replay"]
+    bundle = loads_bundle(runs.item(0, "model_bundle"))
+    expected, _, _ = predict_frame(bundle, prepare_features(rows, bundle.spec))
+    assert out["model_probability"].to_numpy() == pytest.approx(expected)
+    assert out["model_version"].unique().to_list() == [bundle.version_id]
+    assert out["champion_run_id"].unique().to_list() == [runs.item(0, "run_id")]
+    # labels and points pass through; the open dates keep a null label
+    assert out["label"].null_count() == rows["label"].null_count() > 0
+    assert out["points_score"].to_list() == rows["points_score"].to_list()
+
+
+def test_recorded_history_is_used_instead_of_a_replay(
+    panel: pl.DataFrame, runs: pl.DataFrame
+) -> None:
+    rows = backtest_rows(panel).with_columns(
+        pl.when(pl.col("lead_id") == "L0000001")
+        .then(pl.lit(0.5))
+        .otherwise(None)
+        .alias("history_probability"),
+        pl.when(pl.col("lead_id") == "L0000001").then(pl.lit(77)).alias("history_score"),
+        pl.when(pl.col("lead_id") == "L0000001")
+        .then(pl.lit("lsm-recorded"))
+        .alias("history_model_version"),
+    )
+    out = replay_backtest(rows, runs)
+    recorded = out.filter(pl.col("lead_id") == "L0000001")
+    assert recorded["score_source"].unique().to_list() == ["history"]
+    assert recorded["model_probability"].unique().to_list() == [0.5]
+    assert recorded["model_score"].unique().to_list() == [77]
+    assert recorded["model_version"].unique().to_list() == ["lsm-recorded"]
+    assert out.filter(pl.col("lead_id") != "L0000001")["score_source"].unique().to_list() == [
+        "replay"
+    ]
+
+
+def test_backtest_without_a_champion_has_points_only(panel: pl.DataFrame) -> None:
+    out = replay_backtest(backtest_rows(panel), None)
+    assert out["score_source"].unique().to_list() == ["none"]
+    assert out["model_probability"].null_count() == out.height
+    assert out["points_score"].null_count() == 0
+
+
+def test_backtest_rows_without_history_columns_get_a_clear_error(panel: pl.DataFrame) -> None:
+    with pytest.raises(MLInputError, match="history_probability"):
+        replay_backtest(panel.head(5), None)
+
+
+# --------------------------------------------------------------------------- retraining
+
+
+def run_row(run_id: str, score_date: dt.date, ran_at: dt.datetime, **values: object) -> dict:
+    return (
+        {name: None for name in RUN_SCHEMA}
+        | {
+            "run_id": run_id,
+            "score_date": score_date,
+            "ran_at": ran_at,
+            "action": "kept_champion",
+            "action_reason": "kept",
+        }
+        | values
+    )
+
+
+D1, D2 = dt.date(2026, 9, 1), dt.date(2026, 9, 8)
+TRAINED = run_row(
+    "R1", D1, dt.datetime(2026, 9, 1, 6), action="trained", is_promoted=True, version_id="v1"
+)
+KEPT = run_row("R2", D2, dt.datetime(2026, 9, 8, 6))
+RUNS = pl.DataFrame([TRAINED, KEPT], schema=RUN_SCHEMA)
+
+
+def alerts(*rows: tuple[dt.date, str, str, str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "score_date": day,
+                "kind": kind,
+                "subject": "lead_source",
+                "reason": reason,
+                "champion_run_id": run_id,
+            }
+            for day, kind, reason, run_id in rows
+        ],
+        schema={
+            "score_date": pl.Date,
+            "kind": pl.Utf8,
+            "subject": pl.Utf8,
+            "reason": pl.Utf8,
+            "champion_run_id": pl.Utf8,
+        },
+    )
+
+
+def test_an_alert_of_the_previous_build_on_the_champion_triggers_a_retrain() -> None:
+    history = alerts((D2, "drift", "lead_source PSI 1.2", "R1"))
+    retrain, reason = retraining_alert(history, RUNS, dt.date(2026, 9, 9))
+    assert retrain
+    assert "2026-09-08" in reason and "v1" in reason and "drift: lead_source PSI 1.2" in reason
+
+
+def test_a_rebuild_of_the_same_score_date_still_sees_the_previous_builds_alerts() -> None:
+    history = alerts((D2, "calibration", "actual 2% vs predicted 4%", "R1"))
+    assert retraining_alert(history, RUNS, D2)[0]
+
+
+@pytest.mark.parametrize(
+    ("history", "why"),
+    [
+        (None, "no monitoring alerts"),
+        (alerts((D1, "drift", "old news", "R1")), "raised no alert"),  # not the previous build
+        (alerts((D2, "drift", "about R0", "R0")), "raised no alert"),  # an earlier champion
+    ],
+)
+def test_no_retrain_without_a_current_alert_on_the_current_champion(
+    history: pl.DataFrame | None, why: str
+) -> None:
+    retrain, reason = retraining_alert(history, RUNS, dt.date(2026, 9, 9))
+    assert not retrain
+    assert why in reason
+
+
+def test_a_champion_trained_at_this_score_date_is_not_retrained_on_its_own_alerts() -> None:
+    runs = pl.DataFrame([TRAINED], schema=RUN_SCHEMA)
+    retrain, reason = retraining_alert(alerts((D1, "drift", "x", "R1")), runs, D1)
+    assert not retrain
+    assert "trained at this score date" in reason
+    assert retraining_alert(None, None, D1) == (False, "no champion to monitor")
+
+
+def test_the_alert_replaces_only_the_generic_retraining_reason() -> None:
+    run = pl.DataFrame(
+        {
+            "action_reason": [
+                "drift alert on the champion's inputs or scores",
+                "no champion model yet",
+                "champion is 3 days old (max 30) and only 5 new outcomes (threshold 100); "
+                "no drift alert",
+            ]
+        }
+    )
+    retrained = with_alert_reason(run, True, "monitoring alert from the build of 2026-09-08: x")
+    assert retrained["action_reason"].to_list()[:2] == [
+        "retrained on a monitoring alert from the build of 2026-09-08: x",
+        "no champion model yet",
+    ]
+    kept = with_alert_reason(run, False, "alerts, but it was trained at this score date already")
+    assert kept["action_reason"].to_list() == [
+        "drift alert on the champion's inputs or scores",
+        "no champion model yet",
+        "champion is 3 days old (max 30) and only 5 new outcomes (threshold 100); "
+        "alerts, but it was trained at this score date already",
+    ]

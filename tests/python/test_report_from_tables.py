@@ -1,0 +1,289 @@
+"""The model report built from the warehouse tables: cold start, a champion, drift, alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import numpy as np
+import polars as pl
+import pytest
+from leadscore.ml import MLInputError
+from leadscore.ml.lifecycle import RUN_SCHEMA
+from leadscore.report import render_report
+from leadscore.report.build_from_tables import (
+    report_data_from_tables,
+    report_manifest,
+    report_sections,
+    report_settings,
+)
+
+TEST_START, TEST_END = dt.date(2026, 7, 4), dt.date(2026, 7, 25)
+
+
+def charts_in(html: str) -> list[str]:
+    return re.findall(r'<svg\b[^>]*data-chart="([^"]*)"', html)
+
+
+def champion_run() -> dict:
+    metrics = {
+        "model": {
+            "roc_auc": 0.8,
+            "pr_auc": 0.3,
+            "brier": 0.05,
+            "log_loss": 0.2,
+            "ece": 0.01,
+            "top_decile_lift": 3.0,
+        },
+        "points": {
+            "roc_auc": 0.7,
+            "pr_auc": 0.2,
+            "brier": 0.09,
+            "log_loss": 0.4,
+            "ece": 0.1,
+            "top_decile_lift": 2.0,
+        },
+    }
+    return {name: None for name in RUN_SCHEMA} | {
+        "run_id": "2026-10-01@2026-10-01T06:00:00",
+        "score_date": dt.date(2026, 10, 1),
+        "ran_at": dt.datetime(2026, 10, 1, 6, 0),
+        "action": "trained",
+        "action_reason": "no champion model yet",
+        "version_id": "lsm-abc",
+        "is_promoted": True,
+        "promotion_reason": "promote: no champion yet",
+        "model_kind": "hgb",
+        "train_start": dt.date(2026, 1, 3),
+        "train_end": dt.date(2026, 3, 28),
+        "validation_start": dt.date(2026, 6, 6),
+        "validation_end": TEST_END,
+        "test_start": TEST_START,
+        "test_end": TEST_END,
+        "train_rows": 10_000,
+        "train_positive": 500,
+        "test_rows": 400,
+        "test_positive": 40,
+        "features": json.dumps(["lead_source", "engagement_decayed"]),
+        "params": json.dumps({"calibration": "sigmoid", "candidates": ["logistic", "hgb"]}),
+        "metrics": json.dumps(metrics),
+        "importance": json.dumps(
+            [
+                {"feature": "lead_source", "importance_mean": 0.04},
+                {"feature": "engagement_decayed", "importance_mean": -0.001},
+            ]
+        ),
+    }
+
+
+def backtest(with_model: bool) -> pl.DataFrame:
+    """100 leads on 5 weekly dates (4 in the test window, 1 still open), 1 in 5 converting."""
+    rng = np.random.default_rng(1)
+    dates = [TEST_START + dt.timedelta(weeks=w) for w in range(5)]
+    rows = []
+    for day in dates:
+        for lead in range(100):
+            converted = lead % 5 == 0
+            probability = float(np.clip(0.1 + 0.3 * converted + rng.normal(0, 0.05), 0, 1))
+            rows.append(
+                {
+                    "lead_id": f"L{lead:03d}",
+                    "as_of_date": day,
+                    "label": None if day > TEST_END else int(converted),
+                    "model_probability": probability if with_model else None,
+                    "model_score": int(probability * 100) if with_model else None,
+                    "points_score": 60 if converted else 30 + lead % 7,
+                }
+            )
+    return pl.DataFrame(rows, schema_overrides={"label": pl.Int32})
+
+
+def weekly(scorer: str) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "as_of_date": [dt.date(2026, 2, 7), TEST_START, TEST_START + dt.timedelta(weeks=1)],
+            "scorer": [scorer] * 3,
+            "champion_window": ["training", "test", "test"],
+            "roc_auc": [1.0, 0.8, 0.78],
+            "predicted_rate": [0.05, 0.06, 0.05],
+            "actual_rate": [0.05, 0.05, 0.055],
+            "leads": [100, 100, 100],
+        }
+    )
+
+
+def drift_table(n_stable: int) -> pl.DataFrame:
+    features = ["model_score", "lead_source", "engagement_decayed"] + [
+        f"n_{i}" for i in range(n_stable)
+    ]
+    psi = [0.02, 0.9, 0.15] + [0.01] * n_stable
+    status = ["ok", "drift", "watch"] + ["ok"] * n_stable
+    return pl.DataFrame(
+        {
+            "score_date": [dt.date(2026, 10, 2)] * len(features),
+            "feature": features,
+            "psi": psi,
+            "status": status,
+            "importance_rank": [None, 1, 2, *range(3, 3 + n_stable)],
+            "reference_start": [dt.date(2026, 1, 3)] * len(features),
+            "reference_end": [dt.date(2026, 3, 28)] * len(features),
+            "reference_rows": [10_000] * len(features),
+            "current_rows": [900] * len(features),
+        }
+    )
+
+
+def test_cold_start_with_nothing_renders_an_honest_empty_report() -> None:
+    data = report_data_from_tables(None, None, None, None, None, None)
+    assert data.card.scoring_method == "rules"
+    assert report_sections(data) == ["explainer"]
+    html = render_report(data)
+    assert charts_in(html) == []
+    assert "No alerts have been raised so far." in html
+
+
+def test_cold_start_shows_the_points_score_measured_on_the_latest_weeks() -> None:
+    scores = pl.DataFrame(
+        {
+            "scoring_method": ["rules", "rules"],
+            "scoring_method_reason": ["rules score: rules score: only 40 conversions", None],
+        }
+    )
+    data = report_data_from_tables(None, scores, weekly("points"), backtest(False), None, None)
+    assert data.model_metrics is None
+    assert data.points_metrics is not None and data.points_metrics.roc_auc == 1.0
+    assert {row.scorer for row in data.tiers} == {"points"}
+    assert data.card.scoring_method_reason == "only 40 conversions"
+    # every week of the points score, no predicted rate (points are no probability)
+    assert [w.predicted_rate for w in data.health] == [None, None, None]
+    html = render_report(data)
+    assert set(charts_in(html)) == {
+        "gains",
+        "tier_conversion",
+        "score_distribution",
+        "health_auc",
+        "health_calibration",  # the actual rate only
+    }
+
+
+def test_a_champion_fills_card_metrics_charts_and_out_of_sample_health() -> None:
+    runs = pl.DataFrame([champion_run()], schema=RUN_SCHEMA)
+    scores = pl.DataFrame({"scoring_method": ["model"], "scoring_method_reason": ["model lsm"]})
+    data = report_data_from_tables(
+        runs,
+        scores,
+        weekly("model"),
+        backtest(True),
+        drift_table(3),
+        None,
+        generated_at=dt.datetime(2026, 10, 2, 7, 0),
+    )
+    card = data.card
+    assert (card.model_version, card.scoring_method, card.training_rows) == (
+        "lsm-abc",
+        "model",
+        10_000,
+    )
+    assert card.training_window == (dt.date(2026, 1, 3), dt.date(2026, 3, 28))
+    assert card.features == ("lead_source", "engagement_decayed")
+    assert card.parameters["candidates"] == "logistic, hgb"
+    assert data.model_metrics is not None and data.model_metrics.roc_auc == 0.8
+    assert data.points_metrics is not None and data.points_metrics.lift_at_10 == 2.0
+    # the charts use the 400 labelled rows of the test window, not the open week
+    assert sum(row.leads for row in data.tiers if row.scorer == "model") == 400
+    assert sum(b.leads for b in data.calibration) == 400
+    # negative importance is shown as 0
+    assert [(f.feature, f.importance) for f in data.feature_importance] == [
+        ("lead_source", 0.04),
+        ("engagement_decayed", 0.0),
+    ]
+    # the replay on its own training weeks is left out of the health chart
+    assert [w.week_start for w in data.health] == [TEST_START, TEST_START + dt.timedelta(weeks=1)]
+    assert data.score_psi == 0.02
+    html = render_report(data)
+    assert set(charts_in(html)) == {
+        "calibration",
+        "gains",
+        "tier_conversion",
+        "feature_importance",
+        "score_distribution",
+        "health_auc",
+        "health_calibration",
+    }
+    assert "new champion" in html
+
+
+def test_drift_lists_moving_and_important_features_and_says_what_is_left_out() -> None:
+    data = report_data_from_tables(None, None, None, None, drift_table(40), None)
+    listed = [row.feature for row in data.drift]
+    assert listed[:2] == ["lead_source", "engagement_decayed"]
+    assert len(listed) == 2 + 15
+    assert "25 more stable features are in model_drift" in data.drift_reference
+    assert "vs the 900 leads scored on 2026-10-02" in data.drift_reference
+
+
+def test_alerts_and_training_events_are_listed_newest_first() -> None:
+    runs = pl.DataFrame(
+        [
+            champion_run(),
+            {name: None for name in RUN_SCHEMA}
+            | {
+                "run_id": "b",
+                "ran_at": dt.datetime(2026, 10, 9, 6, 0),
+                "action": "failed",
+                "action_reason": "training failed: no conversions",
+            },
+        ],
+        schema=RUN_SCHEMA,
+    )
+    alerts = pl.DataFrame(
+        {
+            "score_date": [dt.date(2026, 10, 5)],
+            "kind": ["drift"],
+            "reason": ["lead_source PSI 0.9 is above 0.25"],
+            "raised_at": [dt.datetime(2026, 10, 5, 6, 1)],
+        }
+    )
+    data = report_data_from_tables(runs, None, None, None, None, alerts)
+    assert [a.kind for a in data.alerts] == ["training failed", "drift", "new champion"]
+    assert data.alerts[-1].reason == "lsm-abc (no champion model yet): promote: no champion yet"
+
+
+def test_settings_come_from_meta_strings_with_clear_errors() -> None:
+    settings = report_settings(
+        {
+            "tier_thresholds": "{'sales_now': 70, 'nurture': 40}",
+            "horizon_days": "60",
+            "health_psi_drift": "0.3",
+            "conversion_definition": "opportunity_created",
+        }
+    )
+    assert (settings.tier_thresholds.sales_now, settings.horizon_days) == (70, 60)
+    assert settings.drift_thresholds.drift == 0.3
+    data = report_data_from_tables(None, None, None, None, None, None, settings)
+    assert data.card.conversion_definition == "an opportunity is created for the lead"
+    with pytest.raises(MLInputError, match="tier_thresholds"):
+        report_settings({"tier_thresholds": {"sales_now": 80}})
+
+
+def test_manifest_is_one_row_naming_the_sections_shown() -> None:
+    runs = pl.DataFrame([champion_run()], schema=RUN_SCHEMA)
+    data = report_data_from_tables(runs, None, weekly("model"), backtest(True), None, None)
+    manifest = report_manifest("reports/model_report.html", dt.datetime(2026, 10, 2), data)
+    assert manifest.height == 1
+    row = manifest.row(0, named=True)
+    assert row["model_version"] == "lsm-abc"
+    assert row["sections"].split(",") == [
+        "explainer",
+        "glance",
+        "metrics",
+        "calibration",
+        "gains",
+        "tiers",
+        "importance",
+        "distribution",
+        "health",
+        "alerts",
+        "card",
+    ]
