@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import os
 import re
 import subprocess
@@ -36,7 +35,6 @@ SEED = 11
 END_DATE = "2026-10-31"
 D1 = dt.date(2026, 9, 12)
 D2 = D1 + dt.timedelta(weeks=5)
-GENERATOR_FALLBACK = Path("/work/wt/gen/python")  # until leadscore.demo lands on main
 
 CHARTS = {
     "calibration",
@@ -50,12 +48,8 @@ CHARTS = {
 
 
 def generate_crm(out: Path) -> None:
-    """`python -m leadscore.demo` into ``out`` (from this checkout, or the generator's branch)."""
+    """`python -m leadscore.demo` into ``out``."""
     env = dict(os.environ)
-    if importlib.util.find_spec("leadscore.demo") is None:
-        if not GENERATOR_FALLBACK.exists():
-            pytest.skip("the demo generator (leadscore.demo) is not installed")
-        env["PYTHONPATH"] = str(GENERATOR_FALLBACK)
     result = subprocess.run(
         [
             sys.executable,

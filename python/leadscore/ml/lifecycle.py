@@ -280,6 +280,8 @@ def score_with_champion(
         reason = (
             "rules score: no model has been trained yet"
             if latest is None
+            else latest["action_reason"]
+            if latest["action_reason"].startswith("rules score")
             else f"rules score: {latest['action_reason']}"
         )
         return rows.select(
