@@ -79,7 +79,9 @@ def build(data: Path, work: Path, name: str, variables: dict, memory_limit: str)
         rows = connection.sql(
             "select count(*), count(distinct as_of_date) from features.lead_features"
         ).fetchall()[0]
-        activities = connection.sql("select count(*) from staging.stg_crm__activities").fetchall()[0]
+        activities = connection.sql("select count(*) from staging.stg_crm__activities").fetchall()[
+            0
+        ]
     return {
         "seconds": seconds,
         "peak_gb": peak_kb / 1024 / 1024,
