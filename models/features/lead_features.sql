@@ -8,6 +8,34 @@
 {%- set horizon = var('horizon_days') -%}
 {#- window starts needed: each window, and 37 days for the trend -#}
 {%- set offsets = windows + [37] -%}
+{%- set count_columns = [] -%}
+{%- for kind in kinds -%}
+    {%- do count_columns.append('cum_' ~ kind.name) -%}
+{%- endfor -%}
+{%- do count_columns.extend(['cum_engaged', 'cum_engaged_mobile',
+    'cum_engaged_evening', 'cum_active_days']) -%}
+{%- set at_0_columns = [] -%}
+{%- for kind in kinds -%}
+    {%- do at_0_columns.append('cumulative.last_' ~ kind.name ~ '_date') -%}
+    {%- do at_0_columns.append('cumulative.cum_decayed_' ~ kind.name) -%}
+{%- endfor -%}
+{%- do at_0_columns.extend(['cumulative.last_engaged_date',
+    'cumulative.cum_decayed_engaged']) -%}
+{%- set start_columns = [] -%}
+{%- for column in count_columns -%}
+    {%- do at_0_columns.append(
+        'coalesce(cumulative.' ~ column ~ ', 0) as ' ~ column) -%}
+    {%- do start_columns.append('cumulative.' ~ column) -%}
+{%- endfor -%}
+{#- sum(case ...) pivots: DuckDB runs them far faster than filter clauses -#}
+{%- set pivot_columns = [] -%}
+{%- for offset in offsets -%}
+    {%- for column in count_columns -%}
+        {%- do pivot_columns.append(
+            'coalesce(sum(case when offset_days = ' ~ offset ~ ' then '
+            ~ column ~ ' end), 0) as ' ~ column ~ '_at_' ~ offset) -%}
+    {%- endfor -%}
+{%- endfor -%}
 with
 
 as_of_dates as (
@@ -117,36 +145,56 @@ labelled as (
     cross join score_date
 ),
 
--- running totals at the as-of date and at the start of each window
-{%- for offset in [0] + offsets %}
-    at_{{ offset }} as (
-        select
-            labelled.lead_id,
-            labelled.as_of_date,
-            {%- if offset == 0 %}
-                {%- for kind in kinds %}
-                    cumulative.last_{{ kind.name }}_date,
-                    cumulative.cum_decayed_{{ kind.name }},
-                {%- endfor %}
-                cumulative.last_engaged_date,
-                cumulative.cum_decayed_engaged,
-            {%- endif %}
-            {%- for kind in kinds %}
-                coalesce(cumulative.cum_{{ kind.name }}, 0)
-                    as cum_{{ kind.name }},
-            {%- endfor %}
-            coalesce(cumulative.cum_engaged, 0) as cum_engaged,
-            coalesce(cumulative.cum_engaged_mobile, 0) as cum_engaged_mobile,
-            coalesce(cumulative.cum_engaged_evening, 0) as cum_engaged_evening,
-            coalesce(cumulative.cum_active_days, 0) as cum_active_days
-        from labelled
-        asof left join cumulative
-            on
-                labelled.lead_id = cumulative.lead_id
-                and labelled.as_of_date - {{ offset }}
-                >= cumulative.activity_date
-    ),
-{%- endfor %}
+-- running totals at the as-of date (with recency and decayed sums)
+at_0 as (
+    select
+        labelled.lead_id,
+        labelled.as_of_date,
+        {{ at_0_columns | join(",\n        ") }}
+    from labelled
+    asof left join cumulative
+        on
+            labelled.lead_id = cumulative.lead_id
+            and labelled.as_of_date >= cumulative.activity_date
+),
+
+-- running totals at the start of each window: one as-of join for all
+-- window starts, pivoted back to one row per lead and as-of date
+window_offsets as (
+    select unnest({{ offsets }}) as offset_days
+),
+
+window_start_dates as (
+    select
+        labelled.lead_id,
+        labelled.as_of_date,
+        window_offsets.offset_days,
+        labelled.as_of_date - window_offsets.offset_days as start_date
+    from labelled
+    cross join window_offsets
+),
+
+window_start_totals as (
+    select
+        window_start_dates.lead_id,
+        window_start_dates.as_of_date,
+        window_start_dates.offset_days,
+        {{ start_columns | join(",\n        ") }}
+    from window_start_dates
+    asof left join cumulative
+        on
+            window_start_dates.lead_id = cumulative.lead_id
+            and window_start_dates.start_date >= cumulative.activity_date
+),
+
+window_starts as (
+    select
+        lead_id,
+        as_of_date,
+        {{ pivot_columns | join(",\n        ") }}
+    from window_start_totals
+    group by 1, 2
+),
 
 most_pricing_views_in_a_day as (
     select
@@ -271,13 +319,13 @@ features as (
             {%- for kind in kinds %}
                 cast(
                     at_0.cum_{{ kind.name }}
-                    - at_{{ window }}.cum_{{ kind.name }}
+                    - window_starts.cum_{{ kind.name }}_at_{{ window }}
                     as integer
                 ) as n_{{ kind.name }}_{{ window }}d,
             {%- endfor %}
             cast(
                 at_0.cum_active_days
-                - at_{{ window }}.cum_active_days as integer
+                - window_starts.cum_active_days_at_{{ window }} as integer
             ) as active_days_{{ window }}d,
         {%- endfor %}
         cast(coalesce(
@@ -300,25 +348,39 @@ features as (
         coalesce(
             at_0.cum_decayed_engaged * labelled.decay_to_as_of, 0
         ) as engagement_decayed,
-        (at_0.cum_engaged - at_7.cum_engaged) / 7.0
-        / ((at_7.cum_engaged - at_37.cum_engaged) / 30.0 + 1.0 / 30.0)
+        (at_0.cum_engaged - window_starts.cum_engaged_at_7) / 7.0
+        / (
+            (window_starts.cum_engaged_at_7 - window_starts.cum_engaged_at_37)
+            / 30.0
+            + 1.0 / 30.0
+        )
             as trend_7d_vs_30d,
-        (at_0.cum_email_open - at_90.cum_email_open)
-        / nullif(at_0.cum_email_delivered - at_90.cum_email_delivered, 0)
+        (at_0.cum_email_open - window_starts.cum_email_open_at_90)
+        / nullif(
+            at_0.cum_email_delivered
+            - window_starts.cum_email_delivered_at_90,
+            0
+        )
             as email_open_rate_90d,
-        (at_0.cum_email_click - at_90.cum_email_click)
-        / nullif(at_0.cum_email_delivered - at_90.cum_email_delivered, 0)
+        (at_0.cum_email_click - window_starts.cum_email_click_at_90)
+        / nullif(
+            at_0.cum_email_delivered
+            - window_starts.cum_email_delivered_at_90,
+            0
+        )
             as email_click_rate_90d,
-        (at_0.cum_engaged_mobile - at_90.cum_engaged_mobile)
-        / nullif(at_0.cum_engaged - at_90.cum_engaged, 0) as mobile_share_90d,
-        (at_0.cum_engaged_evening - at_90.cum_engaged_evening)
-        / nullif(at_0.cum_engaged - at_90.cum_engaged, 0)
+        (at_0.cum_engaged_mobile - window_starts.cum_engaged_mobile_at_90)
+        / nullif(at_0.cum_engaged - window_starts.cum_engaged_at_90, 0)
+            as mobile_share_90d,
+        (at_0.cum_engaged_evening - window_starts.cum_engaged_evening_at_90)
+        / nullif(at_0.cum_engaged - window_starts.cum_engaged_at_90, 0)
             as evening_share_90d,
 
         -- negative signals
         at_0.cum_email_bounce > 0 as has_bounced,
         at_0.cum_email_unsubscribe > 0 as has_unsubscribed,
-        at_0.cum_engaged - at_90.cum_engaged = 0 as is_inactive_90d,
+        at_0.cum_engaged - window_starts.cum_engaged_at_90 = 0
+            as is_inactive_90d,
         coalesce(
             first_rejection.first_rejected_at < labelled.known_before, false
         ) as was_rejected_by_sales,
@@ -335,12 +397,14 @@ features as (
     from labelled
     cross join score_date
     inner join fit on labelled.lead_id = fit.lead_id
-    {%- for offset in [0] + offsets %}
-        inner join at_{{ offset }}
-            on
-                labelled.lead_id = at_{{ offset }}.lead_id
-                and labelled.as_of_date = at_{{ offset }}.as_of_date
-    {%- endfor %}
+    inner join at_0
+        on
+            labelled.lead_id = at_0.lead_id
+            and labelled.as_of_date = at_0.as_of_date
+    inner join window_starts
+        on
+            labelled.lead_id = window_starts.lead_id
+            and labelled.as_of_date = window_starts.as_of_date
     left join most_pricing_views_in_a_day
         on
             labelled.lead_id = most_pricing_views_in_a_day.lead_id
