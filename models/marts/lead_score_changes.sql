@@ -7,65 +7,43 @@
 {%- set text_type = dbt.type_string() %}
 with
 
-score_date as (
-    select score_date from {{ ref('int_score_date') }}
-),
-
-history as (
-    select * from {{ ref('lead_score_history') }}
-),
-
-previous_score_date as (
-    select max(history.score_date) as score_date
-    from history
-    where history.score_date < (select score_date.score_date from score_date)
-),
-
-current_scores as (
-    select * from history
-    where score_date = (select score_date.score_date from score_date)
-),
-
-previous_scores as (
-    select * from history
-    where
-        score_date
-        = (select previous_score_date.score_date from previous_score_date)
+compared as (
+    select * from {{ ref('int_lead_scores_compared') }}
 ),
 
 moved as (
     select
-        current_scores.lead_id,
-        current_scores.score_date,
-        previous_scores.score_date as previous_score_date,
-        previous_scores.score as previous_score,
-        current_scores.score,
-        current_scores.score - previous_scores.score as score_change,
-        previous_scores.tier as previous_tier,
-        current_scores.tier,
-        previous_scores.scoring_method as previous_scoring_method,
-        current_scores.scoring_method,
-        previous_scores.model_version as previous_model_version,
-        current_scores.model_version
-    from current_scores
-    inner join previous_scores
-        on current_scores.lead_id = previous_scores.lead_id
-    where current_scores.score != previous_scores.score
+        lead_id,
+        score_date,
+        previous_score_date,
+        previous_score,
+        score,
+        score - previous_score as score_change,
+        previous_tier,
+        tier,
+        previous_scoring_method,
+        scoring_method,
+        previous_model_version,
+        model_version
+    from compared
+    where score != previous_score
 ),
 
 -- the top reasons of both dates, one row each
 reasons as (
     {%- for side in ['current', 'previous'] %}
         {%- set outer_loop = loop %}
+        {%- set prefix = '' if side == 'current' else 'previous_' %}
         {%- for position in [1, 2, 3] %}
+            {%- set column = prefix ~ 'reason_' ~ position %}
             select
-                {{ side }}_scores.lead_id,
+                compared.lead_id,
                 '{{ side }}' as side,
                 {{ position }} as position,
-                {{ side }}_scores.reason_{{ position }} as reason
-            from {{ side }}_scores
-            inner join moved on {{ side }}_scores.lead_id = moved.lead_id
-            where {{ side }}_scores.reason_{{ position }} is not null
+                compared.{{ column }} as reason
+            from compared
+            inner join moved on compared.lead_id = moved.lead_id
+            where compared.{{ column }} is not null
             {{ "union all" if not (outer_loop.last and loop.last) }}
         {%- endfor %}
     {%- endfor %}

@@ -8,8 +8,8 @@ score_date as (
     select score_date from {{ ref('int_score_date') }}
 ),
 
-history as (
-    select * from {{ ref('lead_score_history') }}
+compared as (
+    select * from {{ ref('int_lead_scores_compared') }}
 ),
 
 scores as (
@@ -21,40 +21,20 @@ assignments as (
     where score_date = (select score_date.score_date from score_date)
 ),
 
-previous_score_date as (
-    select max(history.score_date) as score_date
-    from history
-    where history.score_date < (select score_date.score_date from score_date)
-),
-
-current_scores as (
-    select * from history
-    where score_date = (select score_date.score_date from score_date)
-),
-
-previous_scores as (
-    select * from history
-    where
-        score_date
-        = (select previous_score_date.score_date from previous_score_date)
-),
-
 now_and_then as (
     select
-        current_scores.lead_id,
-        current_scores.score_date,
-        previous_scores.score_date as previous_score_date,
-        previous_scores.tier as from_tier,
-        current_scores.tier as to_tier,
-        previous_scores.score as previous_score,
-        current_scores.score,
-        current_scores.reason_1,
-        current_scores.reason_2,
-        current_scores.reason_3
-    from current_scores
-    inner join previous_scores
-        on current_scores.lead_id = previous_scores.lead_id
-    where current_scores.tier != previous_scores.tier
+        lead_id,
+        score_date,
+        previous_score_date,
+        previous_tier as from_tier,
+        tier as to_tier,
+        previous_score,
+        score,
+        reason_1,
+        reason_2,
+        reason_3
+    from compared
+    where tier != previous_tier
 ),
 
 -- sales_now above nurture above awareness
