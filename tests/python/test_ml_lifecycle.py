@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 import polars as pl
 import pytest
@@ -133,6 +134,8 @@ def test_champion_scores_are_deterministic_and_explained(
     assert first.get_column("scoring_method").unique().to_list() == ["model"]
     assert first.get_column("score").is_between(0, 100).all()
     assert first.get_column("reason_1").null_count() < first.height
+    factors = json.loads(first.item(0, "contributions"))
+    assert {"feature", "value", "contribution"} <= set(factors[0])
     assert first.get_column("model_version").unique().to_list() == [first_run.item(0, "version_id")]
 
 

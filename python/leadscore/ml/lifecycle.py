@@ -316,9 +316,12 @@ def score_with_champion(
         "reason_1",
         "reason_2",
         "reason_3",
-        pl.col("contributions")
-        .map_elements(lambda items: json.dumps(list(items), default=str), return_dtype=pl.Utf8)
-        .alias("contributions"),
+        # JSON in polars itself: no Python call per lead on the 1M-lead scoring path
+        pl.concat_str(
+            pl.lit("["),
+            pl.col("contributions").list.eval(pl.element().struct.json_encode()).list.join(","),
+            pl.lit("]"),
+        ).alias("contributions"),
     ).cast(SCORE_SCHEMA)  # type: ignore[arg-type]
 
 
