@@ -34,3 +34,96 @@
 {% macro engagement_condition() -%}
     activity_type not in ('email_delivered', 'email_bounce', 'email_unsubscribe')
 {%- endmacro %}
+
+
+{#- Behaviour is aggregated per lead per week, weeks counted back from the
+    score date (week 0 = the score date and the 6 days before it), so every
+    as-of date (the score date minus whole weeks, var training_step_days)
+    ends a week. A window of w days back from the as-of date of week k is
+    weeks k .. k + w // 7 - 1, plus the w % 7 most recent days of week
+    k + w // 7. The windows every count is taken over: the feature windows
+    and 37 days (for the trend: the 30 days before the last 7). -#}
+{% macro behaviour_windows() %}
+    {%- set windows = feature_windows() + [37] -%}
+    {%- if var('training_step_days') % 7 != 0 or var('training_step_days') < 7 -%}
+        {{ exceptions.raise_compiler_error(
+            "var training_step_days is " ~ var('training_step_days')
+            ~ "; it must be a whole number of weeks (7, 14, ...): behaviour is"
+            ~ " aggregated per week back from the score date.") }}
+    {%- endif -%}
+    {{ return(windows) }}
+{% endmacro %}
+
+
+{#- The partial-week day counts (w % 7) that some window needs. Counts of
+    the r most recent days of a week are kept as "head" sums when r <= 3,
+    else as "tail" sums of the other 7 - r days (fewer days to add up). -#}
+{% macro behaviour_edge_days() %}
+    {%- set edges = [] -%}
+    {%- for window in behaviour_windows() if window % 7 != 0 and (window % 7) not in edges -%}
+        {%- do edges.append(window % 7) -%}
+    {%- endfor -%}
+    {{ return(edges | sort) }}
+{% endmacro %}
+
+
+{#- How many weeks before an as-of date the windows reach: weeks older than
+    the last as-of date minus this are merged into one row per lead. -#}
+{% macro behaviour_oldest_week() %}
+    {%- set reach = (behaviour_windows() | max) // 7 + 1 -%}
+    {{ return(var('training_lookback_days') // 7 + reach) }}
+{% endmacro %}
+
+
+{#- The daily counts that are aggregated per week and over windows. -#}
+{% macro behaviour_count_columns() %}
+    {%- set columns = [] -%}
+    {%- for kind in activity_kinds() -%}
+        {%- do columns.append(kind.name) -%}
+    {%- endfor -%}
+    {%- do columns.extend(['engaged', 'engaged_mobile', 'engaged_evening', 'active_days']) -%}
+    {{ return(columns) }}
+{% endmacro %}
+
+
+{#- The kinds whose last day and decayed sum are kept. -#}
+{% macro behaviour_recency_columns() %}
+    {%- set columns = [] -%}
+    {%- for kind in activity_kinds() -%}
+        {%- do columns.append(kind.name) -%}
+    {%- endfor -%}
+    {%- do columns.append('engaged') -%}
+    {{ return(columns) }}
+{% endmacro %}
+
+
+{#- The value of an expression the given number of weeks before, in the
+    window lead_weeks (rows are a lead's consecutive weeks, oldest first);
+    0 before the lead's first week. -#}
+{% macro behaviour_weeks_back(expression, weeks) -%}
+    {%- if weeks == 0 -%}
+        {{ expression }}
+    {%- else -%}
+        coalesce(lag({{ expression }}, {{ weeks }}) over lead_weeks, 0)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The count of a column over the w days back from the as-of date of a
+    week, from running totals (see behaviour_windows). -#}
+{% macro behaviour_window_count(column, days) -%}
+    {%- set whole = days // 7 -%}
+    {%- set r = days % 7 -%}
+    {%- if r == 0 and whole == 1 -%}
+        week_{{ column }}
+    {%- elif whole == 0 and r <= 3 -%}
+        edge_{{ r }}_{{ column }}
+    {%- elif r == 0 -%}
+        total_{{ column }} - {{ behaviour_weeks_back('total_' ~ column, whole) }}
+    {%- elif r <= 3 -%}
+        total_{{ column }} - {{ behaviour_weeks_back('total_' ~ column, whole) }}
+        + {{ behaviour_weeks_back('edge_' ~ r ~ '_' ~ column, whole) }}
+    {%- else -%}
+        total_{{ column }} - {{ behaviour_weeks_back('total_' ~ column, whole + 1) }}
+        - {{ behaviour_weeks_back('edge_' ~ r ~ '_' ~ column, whole) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -6,36 +6,6 @@
 {%- set windows = feature_windows() -%}
 {%- set kinds = activity_kinds() -%}
 {%- set horizon = var('horizon_days') -%}
-{#- window starts needed: each window, and 37 days for the trend -#}
-{%- set offsets = windows + [37] -%}
-{%- set count_columns = [] -%}
-{%- for kind in kinds -%}
-    {%- do count_columns.append('cum_' ~ kind.name) -%}
-{%- endfor -%}
-{%- do count_columns.extend(['cum_engaged', 'cum_engaged_mobile',
-    'cum_engaged_evening', 'cum_active_days']) -%}
-{%- set at_0_columns = [] -%}
-{%- for kind in kinds -%}
-    {%- do at_0_columns.append('cumulative.last_' ~ kind.name ~ '_date') -%}
-    {%- do at_0_columns.append('cumulative.cum_decayed_' ~ kind.name) -%}
-{%- endfor -%}
-{%- do at_0_columns.extend(['cumulative.last_engaged_date',
-    'cumulative.cum_decayed_engaged']) -%}
-{%- set start_columns = [] -%}
-{%- for column in count_columns -%}
-    {%- do at_0_columns.append(
-        'coalesce(cumulative.' ~ column ~ ', 0) as ' ~ column) -%}
-    {%- do start_columns.append('cumulative.' ~ column) -%}
-{%- endfor -%}
-{#- sum(case ...) pivots: DuckDB runs them far faster than filter clauses -#}
-{%- set pivot_columns = [] -%}
-{%- for offset in offsets -%}
-    {%- for column in count_columns -%}
-        {%- do pivot_columns.append(
-            'coalesce(sum(case when offset_days = ' ~ offset ~ ' then '
-            ~ column ~ ' end), 0) as ' ~ column ~ '_at_' ~ offset) -%}
-    {%- endfor -%}
-{%- endfor -%}
 with
 
 as_of_dates as (
@@ -54,12 +24,8 @@ leads as (
     select * from {{ ref('int_leads_enriched') }}
 ),
 
-cumulative as (
-    select * from {{ ref('int_lead_activity_cumulative') }}
-),
-
-daily as (
-    select * from {{ ref('int_lead_activity_daily') }}
+behaviour as (
+    select * from {{ ref('int_lead_behaviour') }}
 ),
 
 feedback as (
@@ -131,84 +97,9 @@ labelled as (
                 < panel.known_before + interval {{ horizon }} day
                 then 1
             else 0
-        end as label,
-        -- turns running decay-weighted sums (weights relative to the score
-        -- date) into sums decayed to the as-of date
-        pow(
-            2.0,
-            {{ dbt.datediff(
-                'panel.as_of_date', 'score_date.score_date', 'day'
-            ) }}
-            / {{ var('engagement_half_life_days') }}
-        ) as decay_to_as_of
+        end as label
     from panel
     cross join score_date
-),
-
--- running totals at the as-of date (with recency and decayed sums)
-at_0 as (
-    select
-        labelled.lead_id,
-        labelled.as_of_date,
-        {{ at_0_columns | join(",\n        ") }}
-    from labelled
-    asof left join cumulative
-        on
-            labelled.lead_id = cumulative.lead_id
-            and labelled.as_of_date >= cumulative.activity_date
-),
-
--- running totals at the start of each window: one as-of join for all
--- window starts, pivoted back to one row per lead and as-of date
-window_offsets as (
-    select unnest({{ offsets }}) as offset_days
-),
-
-window_start_dates as (
-    select
-        labelled.lead_id,
-        labelled.as_of_date,
-        window_offsets.offset_days,
-        labelled.as_of_date - window_offsets.offset_days as start_date
-    from labelled
-    cross join window_offsets
-),
-
-window_start_totals as (
-    select
-        window_start_dates.lead_id,
-        window_start_dates.as_of_date,
-        window_start_dates.offset_days,
-        {{ start_columns | join(",\n        ") }}
-    from window_start_dates
-    asof left join cumulative
-        on
-            window_start_dates.lead_id = cumulative.lead_id
-            and window_start_dates.start_date >= cumulative.activity_date
-),
-
-window_starts as (
-    select
-        lead_id,
-        as_of_date,
-        {{ pivot_columns | join(",\n        ") }}
-    from window_start_totals
-    group by 1, 2
-),
-
-most_pricing_views_in_a_day as (
-    select
-        labelled.lead_id,
-        labelled.as_of_date,
-        max(daily.n_pricing_view) as max_pricing_views_per_day_30d
-    from labelled
-    inner join daily
-        on
-            labelled.lead_id = daily.lead_id
-            and labelled.as_of_date >= daily.activity_date
-            and daily.activity_date > labelled.as_of_date - 30
-            and daily.n_pricing_view > 0
-    group by 1, 2
 ),
 
 first_rejection as (
@@ -317,70 +208,45 @@ features as (
         -- behaviour: counts over windows
         {%- for window in windows %}
             {%- for kind in kinds %}
-                cast(
-                    at_0.cum_{{ kind.name }}
-                    - window_starts.cum_{{ kind.name }}_at_{{ window }}
-                    as integer
-                ) as n_{{ kind.name }}_{{ window }}d,
+                behaviour.n_{{ kind.name }}_{{ window }}d,
             {%- endfor %}
-            cast(
-                at_0.cum_active_days
-                - window_starts.cum_active_days_at_{{ window }} as integer
-            ) as active_days_{{ window }}d,
+            behaviour.n_active_days_{{ window }}d as active_days_{{ window }}d,
         {%- endfor %}
-        cast(coalesce(
-            most_pricing_views_in_a_day.max_pricing_views_per_day_30d, 0
-        ) as integer) as max_pricing_views_per_day_30d,
+        behaviour.max_pricing_views_per_day_30d,
 
         -- behaviour: recency
         {%- for kind in kinds %}
             {{ dbt.datediff(
-                'at_0.last_' ~ kind.name ~ '_date', 'labelled.as_of_date', 'day'
+                'behaviour.last_' ~ kind.name ~ '_date', 'labelled.as_of_date', 'day'
             ) }}
                 as days_since_last_{{ kind.name }},
         {%- endfor %}
         {{ dbt.datediff(
-            'at_0.last_engaged_date', 'labelled.as_of_date', 'day'
+            'behaviour.last_engaged_date', 'labelled.as_of_date', 'day'
         ) }}
             as days_since_last_activity,
 
         -- behaviour: intensity, decayed by age
-        coalesce(
-            at_0.cum_decayed_engaged * labelled.decay_to_as_of, 0
-        ) as engagement_decayed,
-        (at_0.cum_engaged - window_starts.cum_engaged_at_7) / 7.0
+        behaviour.decayed_engaged as engagement_decayed,
+        behaviour.n_engaged_7d / 7.0
         / (
-            (window_starts.cum_engaged_at_7 - window_starts.cum_engaged_at_37)
-            / 30.0
+            (behaviour.n_engaged_37d - behaviour.n_engaged_7d) / 30.0
             + 1.0 / 30.0
         )
             as trend_7d_vs_30d,
-        (at_0.cum_email_open - window_starts.cum_email_open_at_90)
-        / nullif(
-            at_0.cum_email_delivered
-            - window_starts.cum_email_delivered_at_90,
-            0
-        )
-            as email_open_rate_90d,
-        (at_0.cum_email_click - window_starts.cum_email_click_at_90)
-        / nullif(
-            at_0.cum_email_delivered
-            - window_starts.cum_email_delivered_at_90,
-            0
-        )
-            as email_click_rate_90d,
-        (at_0.cum_engaged_mobile - window_starts.cum_engaged_mobile_at_90)
-        / nullif(at_0.cum_engaged - window_starts.cum_engaged_at_90, 0)
-            as mobile_share_90d,
-        (at_0.cum_engaged_evening - window_starts.cum_engaged_evening_at_90)
-        / nullif(at_0.cum_engaged - window_starts.cum_engaged_at_90, 0)
-            as evening_share_90d,
+        behaviour.n_email_open_90d
+        / nullif(behaviour.n_email_delivered_90d, 0) as email_open_rate_90d,
+        behaviour.n_email_click_90d
+        / nullif(behaviour.n_email_delivered_90d, 0) as email_click_rate_90d,
+        behaviour.n_engaged_mobile_90d
+        / nullif(behaviour.n_engaged_90d, 0) as mobile_share_90d,
+        behaviour.n_engaged_evening_90d
+        / nullif(behaviour.n_engaged_90d, 0) as evening_share_90d,
 
         -- negative signals
-        at_0.cum_email_bounce > 0 as has_bounced,
-        at_0.cum_email_unsubscribe > 0 as has_unsubscribed,
-        at_0.cum_engaged - window_starts.cum_engaged_at_90 = 0
-            as is_inactive_90d,
+        behaviour.total_email_bounce > 0 as has_bounced,
+        behaviour.total_email_unsubscribe > 0 as has_unsubscribed,
+        behaviour.n_engaged_90d = 0 as is_inactive_90d,
         coalesce(
             first_rejection.first_rejected_at < labelled.known_before, false
         ) as was_rejected_by_sales,
@@ -389,26 +255,16 @@ features as (
         -- (sqlfluff misreads the indentation of this templated loop)
         -- noqa: disable=LT02
         {%- for kind in kinds %}
-        coalesce(at_0.cum_decayed_{{ kind.name }} * labelled.decay_to_as_of, 0)
-            as _decayed_{{ kind.name }},
+        behaviour.decayed_{{ kind.name }} as _decayed_{{ kind.name }},
         {%- endfor %}
         -- noqa: enable=LT02
         labelled.known_before as _known_before
     from labelled
-    cross join score_date
     inner join fit on labelled.lead_id = fit.lead_id
-    inner join at_0
+    inner join behaviour
         on
-            labelled.lead_id = at_0.lead_id
-            and labelled.as_of_date = at_0.as_of_date
-    inner join window_starts
-        on
-            labelled.lead_id = window_starts.lead_id
-            and labelled.as_of_date = window_starts.as_of_date
-    left join most_pricing_views_in_a_day
-        on
-            labelled.lead_id = most_pricing_views_in_a_day.lead_id
-            and labelled.as_of_date = most_pricing_views_in_a_day.as_of_date
+            labelled.lead_id = behaviour.lead_id
+            and labelled.as_of_date = behaviour.as_of_date
     left join first_rejection on labelled.lead_id = first_rejection.lead_id
     left join lead_technologies
         on labelled.lead_id = lead_technologies.lead_id

@@ -69,16 +69,24 @@ checked as (
             end
         ) as rejection_reason
     from classified
+),
+
+-- the raw row as JSON, only for rejected rows, before de-duplication (so
+-- the window below does not carry every raw row)
+recorded as (
+    select
+        * exclude (raw_row),
+        case when rejection_reason is not null then to_json(raw_row) end
+            as raw_record
+    from checked
 )
 
 select
-    * exclude (raw_row),
-    case when rejection_reason is not null then to_json(raw_row) end
-        as raw_record,
+    *,
     -- the same activity_id is one event: keep its earliest copy
     rejection_reason is null
     and row_number() over (
         partition by activity_id, rejection_reason is null
         order by occurred_at, raw_row_hash
     ) > 1 as is_duplicate
-from checked
+from recorded
