@@ -47,38 +47,41 @@ technology_fit as (
 ),
 
 -- one row per lead open at an as-of date: created before its end, not
--- converted or disqualified by then
+-- converted or disqualified by then. Driven by the behaviour rows, joined
+-- only to tables of one row per lead or per date, so memory stays bounded
+-- whatever the panel's size.
 panel as (
     select
-        outcomes.lead_id,
-        as_of_dates.as_of_date,
+        behaviour.*,
         as_of_dates.known_before,
         as_of_dates.is_score_date,
         outcomes.created_at,
         outcomes.converted_at
-    from outcomes
-    inner join as_of_dates
-        on
-            outcomes.created_at < as_of_dates.known_before
-            and (
-                outcomes.converted_at is null
-                or outcomes.converted_at >= as_of_dates.known_before
-            )
-            and (
-                outcomes.disqualified_at is null
-                or outcomes.disqualified_at >= as_of_dates.known_before
-            )
+    from behaviour
+    inner join as_of_dates on behaviour.as_of_date = as_of_dates.as_of_date
+    inner join outcomes on behaviour.lead_id = outcomes.lead_id
     where
-        as_of_dates.is_score_date
-        or (
-            {{ dbt.datediff(
-                'outcomes.created_at', 'as_of_dates.known_before', 'day'
-            ) }}
-            <= {{ var('training_max_lead_age_days') }}
-            {%- if var('training_sample_rate') < 1 %}
-            and hash(outcomes.lead_id) % 1000
-            < {{ (var('training_sample_rate') * 1000) | int }}
-            {%- endif %}
+        outcomes.created_at < as_of_dates.known_before
+        and (
+            outcomes.converted_at is null
+            or outcomes.converted_at >= as_of_dates.known_before
+        )
+        and (
+            outcomes.disqualified_at is null
+            or outcomes.disqualified_at >= as_of_dates.known_before
+        )
+        and (
+            as_of_dates.is_score_date
+            or (
+                {{ dbt.datediff(
+                    'outcomes.created_at', 'as_of_dates.known_before', 'day'
+                ) }}
+                <= {{ var('training_max_lead_age_days') }}
+                {%- if var('training_sample_rate') < 1 %}
+                and hash(outcomes.lead_id) % 1000
+                < {{ (var('training_sample_rate') * 1000) | int }}
+                {%- endif %}
+            )
         )
 ),
 
@@ -208,45 +211,45 @@ features as (
         -- behaviour: counts over windows
         {%- for window in windows %}
             {%- for kind in kinds %}
-                behaviour.n_{{ kind.name }}_{{ window }}d,
+                labelled.n_{{ kind.name }}_{{ window }}d,
             {%- endfor %}
-            behaviour.n_active_days_{{ window }}d as active_days_{{ window }}d,
+            labelled.n_active_days_{{ window }}d as active_days_{{ window }}d,
         {%- endfor %}
-        behaviour.max_pricing_views_per_day_30d,
+        labelled.max_pricing_views_per_day_30d,
 
         -- behaviour: recency
         {%- for kind in kinds %}
             {{ dbt.datediff(
-                'behaviour.last_' ~ kind.name ~ '_date', 'labelled.as_of_date', 'day'
+                'labelled.last_' ~ kind.name ~ '_date', 'labelled.as_of_date', 'day'
             ) }}
                 as days_since_last_{{ kind.name }},
         {%- endfor %}
         {{ dbt.datediff(
-            'behaviour.last_engaged_date', 'labelled.as_of_date', 'day'
+            'labelled.last_engaged_date', 'labelled.as_of_date', 'day'
         ) }}
             as days_since_last_activity,
 
         -- behaviour: intensity, decayed by age
-        behaviour.decayed_engaged as engagement_decayed,
-        behaviour.n_engaged_7d / 7.0
+        labelled.decayed_engaged as engagement_decayed,
+        labelled.n_engaged_7d / 7.0
         / (
-            (behaviour.n_engaged_37d - behaviour.n_engaged_7d) / 30.0
+            (labelled.n_engaged_37d - labelled.n_engaged_7d) / 30.0
             + 1.0 / 30.0
         )
             as trend_7d_vs_30d,
-        behaviour.n_email_open_90d
-        / nullif(behaviour.n_email_delivered_90d, 0) as email_open_rate_90d,
-        behaviour.n_email_click_90d
-        / nullif(behaviour.n_email_delivered_90d, 0) as email_click_rate_90d,
-        behaviour.n_engaged_mobile_90d
-        / nullif(behaviour.n_engaged_90d, 0) as mobile_share_90d,
-        behaviour.n_engaged_evening_90d
-        / nullif(behaviour.n_engaged_90d, 0) as evening_share_90d,
+        labelled.n_email_open_90d
+        / nullif(labelled.n_email_delivered_90d, 0) as email_open_rate_90d,
+        labelled.n_email_click_90d
+        / nullif(labelled.n_email_delivered_90d, 0) as email_click_rate_90d,
+        labelled.n_engaged_mobile_90d
+        / nullif(labelled.n_engaged_90d, 0) as mobile_share_90d,
+        labelled.n_engaged_evening_90d
+        / nullif(labelled.n_engaged_90d, 0) as evening_share_90d,
 
         -- negative signals
-        behaviour.total_email_bounce > 0 as has_bounced,
-        behaviour.total_email_unsubscribe > 0 as has_unsubscribed,
-        behaviour.n_engaged_90d = 0 as is_inactive_90d,
+        labelled.total_email_bounce > 0 as has_bounced,
+        labelled.total_email_unsubscribe > 0 as has_unsubscribed,
+        labelled.n_engaged_90d = 0 as is_inactive_90d,
         coalesce(
             first_rejection.first_rejected_at < labelled.known_before, false
         ) as was_rejected_by_sales,
@@ -255,16 +258,12 @@ features as (
         -- (sqlfluff misreads the indentation of this templated loop)
         -- noqa: disable=LT02
         {%- for kind in kinds %}
-        behaviour.decayed_{{ kind.name }} as _decayed_{{ kind.name }},
+        labelled.decayed_{{ kind.name }} as _decayed_{{ kind.name }},
         {%- endfor %}
         -- noqa: enable=LT02
         labelled.known_before as _known_before
     from labelled
     inner join fit on labelled.lead_id = fit.lead_id
-    inner join behaviour
-        on
-            labelled.lead_id = behaviour.lead_id
-            and labelled.as_of_date = behaviour.as_of_date
     left join first_rejection on labelled.lead_id = first_rejection.lead_id
     left join lead_technologies
         on labelled.lead_id = lead_technologies.lead_id
