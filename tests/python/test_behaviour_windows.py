@@ -183,3 +183,13 @@ def test_history_older_than_every_window_is_kept(built: tuple) -> None:
         f" where lead_id = 'OLD' and as_of_date = '{SCORE_DATE}'",
     )
     assert rows == [(800, True, 20, 1)]
+
+
+def test_a_training_step_that_is_not_whole_weeks_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_dbt(
+        ["compile", "--select", "int_lead_behaviour"],
+        tmp_path / "db.duckdb",
+        {"training_step_days": 10},
+    )
+    assert result.returncode != 0
+    assert "training_step_days is 10; it must be a whole number of weeks" in result.stdout
