@@ -77,16 +77,13 @@
 
 {#- The daily counts that are aggregated per week and over windows. -#}
 {% macro behaviour_count_columns() %}
-    {%- set columns = [] -%}
-    {%- for kind in activity_kinds() -%}
-        {%- do columns.append(kind.name) -%}
-    {%- endfor -%}
-    {%- do columns.extend(['engaged', 'engaged_mobile', 'engaged_evening', 'active_days']) -%}
-    {{ return(columns) }}
+    {{ return(behaviour_recency_columns()
+        + ['engaged_mobile', 'engaged_evening', 'active_days']) }}
 {% endmacro %}
 
 
-{#- The kinds whose last day and decayed sum are kept. -#}
+{#- The kinds whose last day and decayed sum are kept: every activity kind
+    and engaged activity as a whole. -#}
 {% macro behaviour_recency_columns() %}
     {%- set columns = [] -%}
     {%- for kind in activity_kinds() -%}
