@@ -23,6 +23,7 @@
                 ["converted_at", "timestamp", false],
                 ["disqualified_at", "timestamp", false],
                 ["is_disqualified", "boolean", false],
+                ["is_converted", "boolean", false],
                 ["email_opt_out", "boolean", false],
                 ["owner_id", "text", false],
             ],

@@ -53,10 +53,11 @@
 
 {% macro raw_location_text(table_name) %}
     {%- if var('raw_schema') -%}
-        {{ return("looked for table " ~ var('raw_schema') ~ "." ~ table_name) }}
+        {{ return("looked for table " ~ var('raw_schema') ~ "."
+            ~ leadscore.raw_table_identifier(table_name)) }}
     {%- else -%}
-        {{ return("looked for " ~ var('raw_data_path') ~ "/" ~ table_name
-            ~ ".parquet and .csv") }}
+        {{ return("looked for " ~ var('raw_data_path') ~ "/"
+            ~ leadscore.raw_table_identifier(table_name) ~ ".parquet and .csv") }}
     {%- endif -%}
 {% endmacro %}
 
@@ -78,7 +79,7 @@
         {%- set relation = adapter.get_relation(
             database=source_relation.database,
             schema=var('raw_schema'),
-            identifier=table_name) -%}
+            identifier=leadscore.raw_table_identifier(table_name)) -%}
         {%- if relation is none -%}
             {{ return(none) }}
         {%- endif -%}
@@ -93,7 +94,8 @@
         {%- set folder = folder[:-1] if folder.endswith('/') else folder -%}
         {%- set found = {} -%}
         {%- for extension in ['parquet', 'csv'] if not found -%}
-            {%- set path = (folder ~ '/' ~ table_name ~ '.' ~ extension) | replace("'", "''") -%}
+            {%- set path = (folder ~ '/' ~ leadscore.raw_table_identifier(table_name)
+                ~ '.' ~ extension) | replace("'", "''") -%}
             {%- set matches = run_query(
                 "select count(*) from glob('" ~ path ~ "')"
             ).columns[0].values()[0] -%}
@@ -146,48 +148,257 @@
 {% endmacro %}
 
 
+{#- The export's columns resolved against the contract: for every contract
+    column the export's column that holds it (var column_map renames, else
+    the same name), and every other column as a custom property. Stops with
+    a contract error naming the table, the column and the fix. -#}
 {% macro raw_table_select(table_name, spec, located) %}
     {%- set actual = {} -%}
     {%- for column in located["columns"] -%}
         {%- do actual.update({column[0] | lower: column}) -%}
     {%- endfor -%}
-    {%- set contract_names = [] -%}
+    {%- set found_text = actual.keys() | list | sort | join(', ') -%}
+    {%- set contract_names = spec.columns | map(attribute=0) | list -%}
+    {%- set renames = leadscore.raw_column_map(table_name, contract_names) -%}
+    {%- set defaults = leadscore.raw_column_defaults(table_name, contract_names) -%}
+    {#- contract name -> the export's column (lower-case name) -#}
+    {%- set holder = {} -%}
+    {%- for theirs, ours in renames.items() -%}
+        {%- if theirs not in actual -%}
+            {{ exceptions.raise_compiler_error(
+                "Input contract: var column_map." ~ table_name ~ " maps '" ~ theirs
+                ~ "' to '" ~ ours ~ "', but table '" ~ table_name ~ "' ("
+                ~ located["where"] ~ ") has no column '" ~ theirs
+                ~ "'. Columns found: " ~ found_text
+                ~ ". Fix the name in column_map (README: 'Your own data')."
+            ) }}
+        {%- endif -%}
+        {%- if ours in holder -%}
+            {{ exceptions.raise_compiler_error(
+                "Input contract: var column_map." ~ table_name ~ " maps both '"
+                ~ holder[ours] ~ "' and '" ~ theirs ~ "' to '" ~ ours
+                ~ "'. Map one column to each contract column."
+            ) }}
+        {%- endif -%}
+        {%- do holder.update({ours: theirs}) -%}
+    {%- endfor -%}
+    {%- for name in contract_names -%}
+        {%- if name in actual and name not in renames -%}
+            {%- if name in holder -%}
+                {{ exceptions.raise_compiler_error(
+                    "Input contract: table '" ~ table_name ~ "' (" ~ located["where"]
+                    ~ ") has a column '" ~ name ~ "' and var column_map."
+                    ~ table_name ~ " maps '" ~ holder[name] ~ "' to '" ~ name
+                    ~ "' too. Map the export's own '" ~ name
+                    ~ "' to another contract column, or remove the mapping."
+                ) }}
+            {%- endif -%}
+            {%- do holder.update({name: name}) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set expressions = [] -%}
     {%- for column in spec.columns -%}
         {%- set name, contract_type, required = column -%}
-        {%- do contract_names.append(name) -%}
-        {%- if required and name not in actual -%}
+        {%- if required and name not in holder and name not in defaults -%}
             {{ exceptions.raise_compiler_error(
                 "Input contract: table '" ~ table_name ~ "' (" ~ located["where"]
                 ~ ") has no column '" ~ name ~ "', which the contract requires."
-                ~ " Columns found: " ~ (actual.keys() | list | sort | join(', '))
-                ~ ". Rename your column to '" ~ name ~ "' (or add it) in the"
-                ~ " export or in a view over it (README: 'Your own data')."
+                ~ " Columns found: " ~ found_text
+                ~ ". Map your column to it with var column_map (e.g. --vars"
+                ~ " '{\"column_map\": {\"" ~ table_name ~ "\": {\"your_column\": \""
+                ~ name ~ "\"}}}'), or rename it in the export"
+                ~ " (README: 'Your own data')."
             ) }}
         {%- endif -%}
-        {%- if name in actual -%}
-            {%- if not leadscore.raw_type_fits(contract_type, actual[name][1]) -%}
+        {%- if name in holder -%}
+            {%- set given = actual[holder[name]] -%}
+            {%- if not leadscore.raw_type_fits(contract_type, given[1]) -%}
                 {{ exceptions.raise_compiler_error(
-                    "Input contract: column '" ~ name ~ "' of table '" ~ table_name
-                    ~ "' (" ~ located["where"] ~ ") has type " ~ actual[name][1]
-                    ~ ", which cannot hold " ~ contract_type ~ " values. Export it as "
-                    ~ contract_type ~ " (or as text in a format the contract describes)."
+                    "Input contract: column '" ~ given[0] ~ "' of table '" ~ table_name
+                    ~ "' (" ~ located["where"] ~ "), read as '" ~ name ~ "', has type "
+                    ~ given[1] ~ ", which cannot hold " ~ contract_type
+                    ~ " values. Export it as " ~ contract_type
+                    ~ " (or as text in a format the contract describes)."
                 ) }}
             {%- endif -%}
-            {%- do expressions.append("cast(" ~ adapter.quote(actual[name][0])
+            {%- set value = "cast(" ~ leadscore.quote_identifier(given[0])
+                ~ " as varchar)" -%}
+            {%- if name in defaults -%}
+                {%- set value = "coalesce(" ~ value ~ ", "
+                    ~ leadscore.quote_literal(defaults[name]) ~ ")" -%}
+            {%- endif -%}
+            {%- do expressions.append(value ~ " as " ~ name) -%}
+        {%- elif name in defaults -%}
+            {%- do expressions.append("cast(" ~ leadscore.quote_literal(defaults[name])
                 ~ " as varchar) as " ~ name) -%}
         {%- else -%}
             {%- do expressions.append("cast(null as varchar) as " ~ name) -%}
         {%- endif -%}
     {%- endfor -%}
-    {#- Custom properties: kept, as text, under their lower-case names. -#}
-    {%- for column in located["columns"] if (column[0] | lower) not in contract_names -%}
-        {%- do expressions.append("cast(" ~ adapter.quote(column[0]) ~ " as varchar) as "
-            ~ adapter.quote(column[0] | lower)) -%}
+    {#- Custom properties: kept, as text, as custom_<snake_case name>, so a
+        custom column may carry any name, even one the project derives. -#}
+    {%- set used = holder.values() | list -%}
+    {%- set custom = {} -%}
+    {%- for column in located["columns"] if (column[0] | lower) not in used -%}
+        {%- set alias = leadscore.custom_column_name(column[0]) -%}
+        {%- if alias in custom -%}
+            {{ exceptions.raise_compiler_error(
+                "Input contract: table '" ~ table_name ~ "' (" ~ located["where"]
+                ~ ") has columns '" ~ custom[alias] ~ "' and '" ~ column[0]
+                ~ "', which both become custom property " ~ alias
+                ~ ". Rename one of them in the export."
+            ) }}
+        {%- endif -%}
+        {%- do custom.update({alias: column[0]}) -%}
+        {%- do expressions.append("cast(" ~ leadscore.quote_identifier(column[0])
+            ~ " as varchar) as " ~ alias) -%}
     {%- endfor %}
+    {%- if table_name == 'leads' -%}
+        {%- do leadscore.check_custom_properties(custom, located["where"]) -%}
+        {%- if 'is_converted' in holder and 'converted_at' not in holder
+            and 'updated_at' not in holder -%}
+            {{ log("leadscore: WARNING leads (" ~ located["where"] ~ ") has"
+                ~ " is_converted but neither converted_at nor updated_at: a"
+                ~ " converted lead counts as converted when it was created, so"
+                ~ " the model can learn only from who converted, not when. Map a"
+                ~ " date column to converted_at or updated_at with var column_map.",
+                info=true) }}
+        {%- endif -%}
+    {%- endif %}
     select
         {{ expressions | join(",\n        ") }}
     from {{ located["from"] }}
+{% endmacro %}
+
+
+{#- var column_map for one table ({their column: contract column}), with
+    lower-case keys, checked against the contract. -#}
+{% macro raw_column_map(table_name, contract_names) %}
+    {%- set all_maps = var('column_map') or {} -%}
+    {%- do leadscore.check_table_keyed_var('column_map', all_maps) -%}
+    {%- set renames = {} -%}
+    {%- for theirs, ours in (all_maps.get(table_name) or {}).items() -%}
+        {%- if ours not in contract_names -%}
+            {{ exceptions.raise_compiler_error(
+                "var column_map." ~ table_name ~ " maps '" ~ theirs ~ "' to '" ~ ours
+                ~ "', which is not a column of the contract's " ~ table_name
+                ~ " table. Contract columns: " ~ contract_names | join(', ')
+                ~ " (shared/CONTRACT.md)."
+            ) }}
+        {%- endif -%}
+        {%- do renames.update({theirs | string | lower: ours}) -%}
+    {%- endfor -%}
+    {{ return(renames) }}
+{% endmacro %}
+
+
+{#- var column_defaults for one table ({contract column: constant}): the
+    value of a contract column the export lacks (or leaves null). -#}
+{% macro raw_column_defaults(table_name, contract_names) %}
+    {%- set all_defaults = var('column_defaults') or {} -%}
+    {%- do leadscore.check_table_keyed_var('column_defaults', all_defaults) -%}
+    {%- set defaults = all_defaults.get(table_name) or {} -%}
+    {%- for name in defaults if name not in contract_names -%}
+        {{ exceptions.raise_compiler_error(
+            "var column_defaults." ~ table_name ~ " sets '" ~ name
+            ~ "', which is not a column of the contract's " ~ table_name
+            ~ " table. Contract columns: " ~ contract_names | join(', ') ~ "."
+        ) }}
+    {%- endfor -%}
+    {{ return(defaults) }}
+{% endmacro %}
+
+
+{#- The file or table name a contract table is read from (var raw_tables,
+    default: the contract's name). -#}
+{% macro raw_table_identifier(table_name) %}
+    {%- set names = var('raw_tables') or {} -%}
+    {%- do leadscore.check_table_keyed_var('raw_tables', names) -%}
+    {%- set name = (names.get(table_name) or table_name) | string -%}
+    {%- if not modules.re.fullmatch('[A-Za-z0-9_][A-Za-z0-9_.-]*', name) -%}
+        {{ exceptions.raise_compiler_error(
+            "var raw_tables." ~ table_name ~ " is '" ~ name ~ "'; a file or table"
+            ~ " name may hold only letters, digits, '_', '.' and '-'. Rename the"
+            ~ " file (without its .csv/.parquet extension)."
+        ) }}
+    {%- endif -%}
+    {{ return(name) }}
+{% endmacro %}
+
+
+{#- A var keyed by contract table names (raw_tables, column_map,
+    column_defaults) must name only contract tables. -#}
+{% macro check_table_keyed_var(var_name, value) %}
+    {%- if value is not mapping -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ var_name ~ " must be a mapping keyed by contract table"
+            ~ " (e.g. {leads: ...}); got " ~ value ~ ".") }}
+    {%- endif -%}
+    {%- set tables = leadscore.contract_tables().keys() | list -%}
+    {%- for key in value if key not in tables -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ var_name ~ " names table '" ~ key ~ "', which is not a"
+            ~ " contract table. Use one of: " ~ tables | join(', ') ~ ".") }}
+    {%- endfor -%}
+{% endmacro %}
+
+
+{#- The column name a custom property gets: custom_ and its name in
+    snake_case (any other character becomes _), so a custom column never
+    collides with a contract or derived column and needs no quoting. -#}
+{% macro custom_column_name(name) %}
+    {%- set snake = modules.re.sub('[^a-z0-9]+', '_', name | string | lower) -%}
+    {{ return('custom_' ~ (snake.strip('_') or 'unnamed')) }}
+{% endmacro %}
+
+
+{#- var custom_properties must name custom columns of the leads table, each
+    with a known type. -#}
+{% macro check_custom_properties(custom, where) %}
+    {%- set properties = var('custom_properties') or [] -%}
+    {%- if properties is string or properties is mapping -%}
+        {{ exceptions.raise_compiler_error(
+            "var custom_properties must be a list of {name: <column>, type:"
+            ~ " numeric|categorical}; got " ~ properties ~ ".") }}
+    {%- endif -%}
+    {%- set available = custom.values() | list | sort | join(', ') or 'none' -%}
+    {%- for property in properties -%}
+        {%- if property is not mapping or 'name' not in property -%}
+            {{ exceptions.raise_compiler_error(
+                "var custom_properties: entry " ~ property ~ " needs a name and a"
+                ~ " type, e.g. {name: landing_page_id, type: categorical}.") }}
+        {%- endif -%}
+        {%- if property.get('type') not in ['numeric', 'categorical'] -%}
+            {{ exceptions.raise_compiler_error(
+                "var custom_properties: property '" ~ property.name ~ "' has type '"
+                ~ property.get('type') ~ "'; use numeric or categorical.") }}
+        {%- endif -%}
+        {%- if leadscore.custom_column_name(property.name) not in custom -%}
+            {{ exceptions.raise_compiler_error(
+                "var custom_properties: property '" ~ property.name ~ "' is not a"
+                ~ " custom column of table 'leads' (" ~ where ~ "). Custom columns"
+                ~ " found: " ~ available ~ ". Fix the name, or add the column to"
+                ~ " the export (a contract column or one renamed by column_map"
+                ~ " is not a custom property).") }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}
+
+
+{#- An identifier, double-quoted with embedded quotes doubled: a column
+    name from a file header can never change the SQL. -#}
+{% macro quote_identifier(name) %}
+    {{ return('"' ~ (name | string | replace('"', '""')) ~ '"') }}
+{% endmacro %}
+
+
+{#- A text literal, single-quoted with embedded quotes doubled. -#}
+{% macro quote_literal(value) %}
+    {%- set text = value | string -%}
+    {%- if value is sameas true or value is sameas false -%}
+        {%- set text = text | lower -%}
+    {%- endif -%}
+    {{ return("'" ~ (text | replace("'", "''")) ~ "'") }}
 {% endmacro %}
 
 

@@ -46,39 +46,44 @@ technology_fit as (
     select * from {{ ref('technology_fit') }}
 ),
 
--- one row per lead open at an as-of date: created before its end, not
--- converted or disqualified by then. Driven by the behaviour rows, joined
--- only to tables of one row per lead or per date, so memory stays bounded
--- whatever the panel's size.
-panel as (
+-- one row per lead and as-of date: the weekly as-of dates (known: up to the
+-- end of the day) and each lead's creation (known: what came before the
+-- moment it was created). Driven by the behaviour rows, joined only to
+-- tables of one row per lead or per date, so memory stays bounded whatever
+-- the panel's size.
+candidates as (
     select
         behaviour.*,
-        as_of_dates.known_before,
-        as_of_dates.is_score_date,
+        coalesce(as_of_dates.known_before, outcomes.created_at)
+            as known_before,
+        coalesce(as_of_dates.is_score_date, false) as is_score_date,
         outcomes.created_at,
-        outcomes.converted_at
+        outcomes.converted_at,
+        outcomes.disqualified_at
     from behaviour
-    inner join as_of_dates on behaviour.as_of_date = as_of_dates.as_of_date
+    left join as_of_dates
+        on
+            behaviour.as_of_date = as_of_dates.as_of_date
+            and not behaviour.is_at_creation
     inner join outcomes on behaviour.lead_id = outcomes.lead_id
+),
+
+-- the leads open at each as-of date: created before it (or at it, for the
+-- creation rows), not converted or disqualified by then
+panel as (
+    select * exclude (disqualified_at)
+    from candidates
     where
-        outcomes.created_at < as_of_dates.known_before
+        (is_at_creation or created_at < known_before)
+        and (converted_at is null or converted_at >= known_before)
+        and (disqualified_at is null or disqualified_at >= known_before)
         and (
-            outcomes.converted_at is null
-            or outcomes.converted_at >= as_of_dates.known_before
-        )
-        and (
-            outcomes.disqualified_at is null
-            or outcomes.disqualified_at >= as_of_dates.known_before
-        )
-        and (
-            as_of_dates.is_score_date
+            is_score_date
             or (
-                {{ dbt.datediff(
-                    'outcomes.created_at', 'as_of_dates.known_before', 'day'
-                ) }}
+                {{ dbt.datediff('created_at', 'known_before', 'day') }}
                 <= {{ var('training_max_lead_age_days') }}
                 {%- if var('training_sample_rate') < 1 %}
-                and hash(outcomes.lead_id) % 1000
+                and hash(lead_id) % 1000
                 < {{ (var('training_sample_rate') * 1000) | int }}
                 {%- endif %}
             )
@@ -158,12 +163,11 @@ fit as (
             as lead_source,
         coalesce(leads.is_free_email, false) as is_free_email
     {%- for property in var('custom_properties') %},
+        {%- set column = custom_column_name(property.name) %}
         {%- if property.type == 'numeric' %}
-        {{ parse_number('leads.' ~ adapter.quote(property.name), 'double') }}
-            as custom_{{ property.name }}
+        {{ parse_number('leads.' ~ column, 'double') }} as {{ column }}
         {%- else %}
-        {{ clean_text('leads.' ~ adapter.quote(property.name)) }}
-            as custom_{{ property.name }}
+        {{ clean_text('leads.' ~ column) }} as {{ column }}
         {%- endif %}
         {%- endfor %}
     from leads
@@ -175,6 +179,7 @@ features as (
         labelled.lead_id,
         labelled.as_of_date,
         labelled.is_score_date,
+        labelled.is_at_creation,
         fit.email,
 
         -- label: converted within the horizon after the as-of date
@@ -205,7 +210,7 @@ features as (
         {{ dbt.datediff('labelled.created_at', 'labelled.as_of_date', 'day') }}
             as days_since_created,
         {%- for property in var('custom_properties') %}
-        fit.custom_{{ property.name }},
+        fit.{{ custom_column_name(property.name) }},
         {%- endfor %}
 
         -- behaviour: counts over windows

@@ -6,7 +6,9 @@
     reaches, to its exit or the score date): running totals down the weeks
     of a lead, and a window count is the difference of two running totals
     a whole number of weeks apart plus the partial days of one week (see
-    int_lead_activity_weekly). Only equi-joins and window functions over
+    int_lead_activity_weekly). Plus one row per lead at its creation
+    (is_at_creation, behaviour all zero) for the training panel. Only
+    equi-joins and window functions over
     one lead's weeks: no as-of join, whose cost grows with the activity
     history rather than with the rows asked for. -#}
 {%- set counts = behaviour_count_columns() -%}
@@ -56,6 +58,23 @@
     {%- do window_columns.append('cast('
         ~ behaviour_window_count('engaged', days)
         ~ ' as integer) as n_engaged_' ~ days ~ 'd') -%}
+{%- endfor -%}
+{#- the same columns at a lead's creation: nothing done yet -#}
+{%- set creation_columns = ['0 as max_pricing_views_per_day_30d'] -%}
+{%- for column in counts -%}
+    {%- for days in feature_windows() -%}
+        {%- do creation_columns.append(
+            '0 as n_' ~ column ~ '_' ~ days ~ 'd') -%}
+    {%- endfor -%}
+    {%- do creation_columns.append('0 as total_' ~ column) -%}
+{%- endfor -%}
+{%- for days in behaviour_windows() if days not in feature_windows() -%}
+    {%- do creation_columns.append('0 as n_engaged_' ~ days ~ 'd') -%}
+{%- endfor -%}
+{%- for column in recency -%}
+    {%- do creation_columns.append('cast(null as date) as last_' ~ column
+        ~ '_date') -%}
+    {%- do creation_columns.append('0.0 as decayed_' ~ column) -%}
 {%- endfor -%}
 with
 
@@ -158,8 +177,38 @@ windows as (
         partition by running.lead_id
         order by running.week_index desc
     )
+),
+
+-- one row per lead at the moment it was created (as-of date: its creation
+-- day), for the training panel: a lead that converts days after creation,
+-- before any weekly as-of date comes, still teaches the model. Leads created
+-- on a weekly as-of date have that row instead.
+creation_rows as (
+    select
+        outcomes.lead_id,
+        cast(outcomes.created_at as date) as as_of_date,
+        {{ creation_columns | join(",\n        ") }},
+        true as is_at_creation
+    from outcomes
+    cross join score_date
+    where
+        cast(outcomes.created_at as date) < score_date.score_date
+        and cast(outcomes.created_at as date)
+        >= (select min(as_of_dates.as_of_date) from as_of_dates)
+        and cast(outcomes.created_at as date) not in (
+            select as_of_dates.as_of_date from as_of_dates
+        )
+),
+
+weekly_rows as (
+    select
+        windows.* exclude (week_index),  -- noqa: RF02
+        false as is_at_creation
+    from windows
+    inner join as_of_dates on windows.as_of_date = as_of_dates.as_of_date
 )
 
-select windows.* exclude (week_index)  -- noqa: RF02
-from windows
-inner join as_of_dates on windows.as_of_date = as_of_dates.as_of_date
+-- the two have the same columns, in another order
+select * from weekly_rows  -- noqa: AM07
+union all by name
+select * from creation_rows

@@ -8,8 +8,10 @@
 {%- set max_rows = var('health_backtest_max_rows_per_date') -%}
 with
 
+-- the weekly as-of dates (creation rows are for training only)
 features as (
     select * from {{ ref('lead_features') }}
+    where not is_at_creation
 ),
 
 points as (

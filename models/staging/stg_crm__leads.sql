@@ -31,7 +31,14 @@ renamed as (
         -- timestamps
         created_at,
         coalesce(updated_at, created_at) as updated_at,
-        converted_at,
+        -- An export with only a converted flag: updated_at stands in for
+        -- when (created_at when there is no updated_at either).
+        coalesce(
+            converted_at,
+            case
+                when is_converted_flag then coalesce(updated_at, created_at)
+            end
+        ) as converted_at,
         -- An export with only the flag: updated_at stands in for when.
         coalesce(
             disqualified_at_given,
@@ -41,12 +48,14 @@ renamed as (
             end
         ) as disqualified_at,
 
-        -- custom properties (columns beyond the contract), as text
+        -- custom properties (columns beyond the contract), as text, named
+        -- custom_<name>
         * exclude (
             lead_id, account_id, owner_id, email, email_as_given, first_name,
             last_name, job_title, company_name, country, lead_source,
-            is_disqualified_flag, has_email_opt_out, created_at, updated_at,
-            converted_at, disqualified_at_given, created_at_as_given,
+            is_disqualified_flag, is_converted_flag, has_email_opt_out,
+            created_at, updated_at, converted_at, disqualified_at_given,
+            created_at_as_given,
             raw_row_hash, raw_record, rejection_reason, is_duplicate
         )
     from base

@@ -64,7 +64,7 @@ def test_latest_copy_wins_and_text_is_cleaned(mini_build: Path) -> None:
     rows = query(
         mini_build,
         "select lead_id, email, job_title, company_name, country, lead_source,"
-        " is_email_valid, converted_at is not null, landing_page_id"
+        " is_email_valid, converted_at is not null, custom_landing_page_id"
         " from staging.stg_crm__leads order by lead_id",
     )
     by_id = {row[0]: row[1:] for row in rows}
@@ -75,7 +75,7 @@ def test_latest_copy_wins_and_text_is_cleaned(mini_build: Path) -> None:
     assert by_id["L2"][0] is None and by_id["L2"][5] is False
     assert by_id["L2"][2:4] == (None, None)
     assert by_id["L3"][4] is None  # lead_source '-'
-    # custom properties are kept
+    # custom properties are kept, as custom_<name>
     assert by_id["L1"][7] == "lp_1"
 
 
@@ -96,7 +96,9 @@ def test_missing_required_column_names_table_column_and_fix(tmp_path: Path) -> N
     assert result.returncode != 0
     assert "table 'activities'" in result.stdout
     assert "has no column 'occurred_at'" in result.stdout
-    assert "Rename your column" in result.stdout
+    # the fix: map a column of another name, or rename it
+    assert "column_map" in result.stdout
+    assert "rename it in the export" in result.stdout
 
 
 def test_missing_required_table_is_a_clear_error(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ typed as (
 
         -- booleans
         {{ parse_boolean('is_disqualified') }} as is_disqualified_flag,
+        {{ parse_boolean('is_converted') }} as is_converted_flag,
         coalesce({{ parse_boolean('email_opt_out') }}, false)
             as has_email_opt_out,
 
@@ -36,7 +37,7 @@ typed as (
         {{ parse_timestamp('disqualified_at') }} as disqualified_at_given,
         {{ clean_text('created_at') }} as created_at_as_given,
 
-        -- custom properties, kept as text
+        -- custom properties (custom_<name>), kept as text
         source.* exclude (
             {%- for column in contract_tables()['leads'].columns -%}
                 {{ column[0] }}{{ ", " if not loop.last }}

@@ -9,7 +9,7 @@ from leadscore.ml.config import ScoringConfig, SplitConfig, TrainConfig
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.lifecycle import LifecycleSettings
 
-_NOT_FEATURES = ("is_score_date", "fit_score", "engagement_score")
+_NOT_FEATURES = ("is_score_date", "is_at_creation", "fit_score", "engagement_score")
 
 
 def _optional_int(value: Any) -> int | None:
