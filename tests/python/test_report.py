@@ -393,3 +393,13 @@ def test_report_renders_in_headless_chromium(tmp_path: Path, demo: ReportData) -
     # a blank page of the same size compresses to almost nothing; the report does not
     assert shot.stat().st_size > 20 * blank.stat().st_size
     assert shot.stat().st_size > 100_000
+
+
+def test_scoring_warnings_come_first_and_escaped() -> None:
+    warning = "No model: only 12 converted leads <in> the history. Lower the minimum."
+    html = render_report(ReportData(warnings=(warning,)))
+    main = html[html.index("<main") :]
+    shown = main.index("only 12 converted leads &lt;in&gt; the history")
+    # before every other section of the page
+    assert shown < main.index("<section", main.index('class="warnings"') + 1)
+    assert "Warning:" not in render_report(ReportData())

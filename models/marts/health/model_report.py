@@ -1,6 +1,6 @@
 """Write the model report (self-contained HTML) to var report_path; return its manifest.
 
-Thin: reads the registry, the scores and the health marts, builds the report data with
+Thin: reads the registry, the scores, the health marts and the scoring warnings, builds the report data with
 leadscore.report.build_from_tables.report_data_from_tables, writes the page with
 leadscore.report.write_report and returns one row (path, written_at, sections).
 """
@@ -25,6 +25,7 @@ def model(dbt, session):
         backtest=dbt.ref("model_backtest").order("as_of_date, lead_id").pl(),
         drift=dbt.ref("model_drift").pl(),
         alerts=dbt.ref("model_health_alert_history").pl(),
+        warnings=dbt.ref("scoring_warnings").pl(),
         settings=report_settings(meta),
         generated_at=written_at,
     )

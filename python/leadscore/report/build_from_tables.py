@@ -367,6 +367,7 @@ def report_data_from_tables(
     alerts: pl.DataFrame | None,
     settings: ReportSettings | None = None,
     generated_at: dt.datetime | None = None,
+    warnings: pl.DataFrame | None = None,
 ) -> ReportData:
     """Everything the model report shows, from the build's tables.
 
@@ -377,6 +378,7 @@ def report_data_from_tables(
         backtest: ``model_backtest``.
         drift: ``model_drift``.
         alerts: ``model_health_alert_history``.
+        warnings: ``scoring_warnings`` (``message``), shown at the top of the page.
         settings: see :class:`ReportSettings`.
         generated_at: when the report is made (shown in the header).
     """
@@ -427,6 +429,11 @@ def report_data_from_tables(
         drift_reference=reference,
         health=health_weeks(weekly, "model" if champion is not None else "points"),
         alerts=alert_list(alerts, runs),
+        warnings=(
+            ()
+            if warnings is None or warnings.height == 0
+            else tuple(warnings.sort("warning_kind").get_column("message").to_list())
+        ),
     )
 
 

@@ -422,6 +422,9 @@ class ReportData:
     drift_reference: str = ""
     health: Sequence[HealthWeek] = ()
     alerts: Sequence[Alert] = ()
+    #: What a user must know about this build's scores (``marts.scoring_warnings``), shown
+    #: first on the page.
+    warnings: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         where = "ReportData"

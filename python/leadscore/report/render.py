@@ -929,6 +929,7 @@ p{margin:0 0 8px}
 .empty{color:var(--muted);background:#f3f4f6;border-left:3px solid #9ca3af;padding:10px 14px;
 border-radius:4px;margin:6px 0 10px;font-size:14px}
 .notice{background:#fff7e6;border-left:3px solid #e69f00;padding:8px 12px;border-radius:4px}
+.notice.warning{background:#fdecea;border-left-color:#c0392b}
 .explain{display:grid;grid-template-columns:1.1fr 1.1fr 1fr;gap:22px;font-size:14px}
 ul.tiers{list-style:none;padding:0;margin:0}
 ul.tiers li{margin:0 0 8px}
@@ -1004,8 +1005,12 @@ def render_report(data: ReportData) -> str:
         badge = '<span class="method">Scores from the model</span>'
     else:
         badge = '<span class="method rules">Scores from the points rules</span>'
+    warnings = "".join(
+        f'<p class="notice warning"><strong>Warning:</strong> {esc(w)}</p>' for w in data.warnings
+    )
     body = "".join(
         [
+            f'<section class="warnings">{warnings}</section>' if warnings else "",
             _explainer(data),
             _glance(data),
             _metrics(data),
