@@ -363,8 +363,8 @@ def write_world(folder: Path, v: Variant, today: dt.datetime | None = None) -> W
 
     accounts = pl.DataFrame(
         {
-            "account_id": account_ids + [account_ids[0]],
-            "company_name": company_names + [company_names[0]],
+            "account_id": [*account_ids, account_ids[0]],
+            "company_name": [*company_names, company_names[0]],
             "domain": [f"{c.split()[0].lower()}.com" for c in company_names] + [None],
             "industry": [str(rng.choice(INDUSTRIES)) for _ in range(n_accounts + 1)],
             "employee_count": [str(int(rng.lognormal(4, 1.5))) for _ in range(n_accounts + 1)],

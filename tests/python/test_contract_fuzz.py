@@ -76,7 +76,7 @@ def _close_dbt_duckdb() -> None:
 def _build(dbt_session, world: World, database: Path) -> tuple[bool, list[str]]:
     from dbt.cli.main import dbtRunner
 
-    root, common, manifest = dbt_session
+    _root, common, manifest = dbt_session
     variables = {"raw_data_path": str(world.folder)}
     if world.custom_properties:
         variables["custom_properties"] = world.custom_properties

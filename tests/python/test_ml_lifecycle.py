@@ -38,7 +38,9 @@ def score_date(panel: pl.DataFrame) -> dt.date:
 
 @pytest.fixture(scope="module")
 def first_run(panel: pl.DataFrame, score_date: dt.date) -> pl.DataFrame:
-    return training_run(panel, None, LifecycleSettings(train=LOGISTIC), score_date, RAN_AT)
+    return training_run(
+        panel, None, LifecycleSettings(min_labelled=200, train=LOGISTIC), score_date, RAN_AT
+    )
 
 
 def _scoring_rows(panel: pl.DataFrame) -> pl.DataFrame:
@@ -67,7 +69,7 @@ def test_too_few_outcomes_is_a_cold_start_scored_by_rules(
     settings = LifecycleSettings(min_labelled=10**9, train=LOGISTIC)
     run = training_run(panel, None, settings, score_date, RAN_AT)
     assert run.item(0, "action") == "cold_start"
-    assert "labelled lead-dates (model needs" in run.item(0, "action_reason")
+    assert "labelled leads in the labelled history (the model needs" in run.item(0, "action_reason")
     scores = score_with_champion(_scoring_rows(panel), run)
     assert scores.schema == pl.Schema(SCORE_SCHEMA)
     assert scores.get_column("scoring_method").unique().to_list() == ["rules"]
@@ -82,7 +84,9 @@ def test_too_few_outcomes_is_a_cold_start_scored_by_rules(
 def test_auto_keeps_a_fresh_champion_and_only_scores(
     panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
 ) -> None:
-    settings = LifecycleSettings(retrain_min_new_conversions=10**6, train=LOGISTIC)
+    settings = LifecycleSettings(
+        min_labelled=200, retrain_min_new_conversions=10**6, train=LOGISTIC
+    )
     run = training_run(panel, first_run, settings, score_date, RAN_AT + dt.timedelta(days=1))
     assert run.item(0, "action") == "kept_champion"
     assert run.item(0, "model_bundle") is None
@@ -94,7 +98,7 @@ def test_old_champion_is_retrained_and_a_worse_challenger_is_not_promoted(
 ) -> None:
     # a challenger that may only use one uninformative feature is worse on the same rows
     weak = dataclasses.replace(LOGISTIC, features=FeatureConfig(features=("days_since_created",)))
-    settings = LifecycleSettings(retrain_max_age_days=30, train=weak)
+    settings = LifecycleSettings(min_labelled=200, retrain_max_age_days=30, train=weak)
     later = score_date + dt.timedelta(days=40)
     run = training_run(panel, first_run, settings, later, RAN_AT + dt.timedelta(days=40))
     row = run.row(0, named=True)
@@ -108,7 +112,9 @@ def test_old_champion_is_retrained_and_a_worse_challenger_is_not_promoted(
 
 
 def test_policy_never_does_not_train(panel: pl.DataFrame, score_date: dt.date) -> None:
-    run = training_run(panel, None, LifecycleSettings(retrain_policy="never"), score_date, RAN_AT)
+    run = training_run(
+        panel, None, LifecycleSettings(min_labelled=200, retrain_policy="never"), score_date, RAN_AT
+    )
     assert run.item(0, "action") == "cold_start"
     assert "never" in run.item(0, "action_reason")
 
@@ -116,7 +122,9 @@ def test_policy_never_does_not_train(panel: pl.DataFrame, score_date: dt.date) -
 def test_a_drift_alert_makes_auto_retrain(
     panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
 ) -> None:
-    settings = LifecycleSettings(retrain_min_new_conversions=10**6, train=LOGISTIC)
+    settings = LifecycleSettings(
+        min_labelled=200, retrain_min_new_conversions=10**6, train=LOGISTIC
+    )
     run = training_run(panel, first_run, settings, score_date, RAN_AT, drift_alert=True)
     assert run.item(0, "action") == "trained"
     assert "drift" in run.item(0, "action_reason")
@@ -127,7 +135,9 @@ def test_champion_scores_are_deterministic_and_explained(
 ) -> None:
     rows = _scoring_rows(panel)
     first = score_with_champion(rows, first_run)
-    again = training_run(panel, None, LifecycleSettings(train=LOGISTIC), score_date, RAN_AT)
+    again = training_run(
+        panel, None, LifecycleSettings(min_labelled=200, train=LOGISTIC), score_date, RAN_AT
+    )
     assert again.item(0, "version_id") == first_run.item(0, "version_id")
     second = score_with_champion(rows, again)
     assert first.equals(second)
@@ -147,8 +157,12 @@ def test_dbt_meta_becomes_settings_with_clear_errors() -> None:
             "model_max_train_rows": "500000",
             "horizon_days": "60",
             "tier_thresholds": "{'sales_now': 85, 'nurture': 40}",
+            "min_test_converted_leads": "40",
+            "min_calibration_converted_leads": 30,
         }
     )
+    assert settings.train.split.min_test_converted_leads == 40
+    assert settings.train.split.min_calibration_converted_leads == 30
     assert settings.retrain_policy == "always"
     assert settings.train.max_features is None
     assert settings.train.max_train_rows == 500_000
@@ -157,6 +171,8 @@ def test_dbt_meta_becomes_settings_with_clear_errors() -> None:
     assert "is_score_date" in settings.train.features.exclude
     with pytest.raises(MLInputError, match="retrain_policy"):
         lifecycle_settings({"retrain_policy": "sometimes"})
+    with pytest.raises(MLInputError, match="var min_test_converted_leads is not set"):
+        lifecycle_settings({"retrain_policy": "auto"})
     with pytest.raises(MLInputError, match="score_scale"):
         scoring_config({"score_scale": "stars"})
     assert dataclasses.asdict(scoring_config({"score_scale": "probability"}))["score_scale"] == (

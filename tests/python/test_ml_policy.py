@@ -49,7 +49,7 @@ def test_cold_start_switches_exactly_at_the_thresholds(
 
 def test_cold_start_reason_names_the_shortfall() -> None:
     _, reason = choose_scoring_method(5000, 40, min_labelled=1000, min_positive=100)
-    assert "only 40 conversions" in reason and "100" in reason
+    assert "only 40 converted leads" in reason and "100" in reason
 
 
 def test_cold_start_rejects_impossible_counts() -> None:

@@ -66,11 +66,21 @@ class SplitConfig:
         gap_days: training uses only as-of dates at least this many days before the first
             validation date, so training labels (which look ``horizon`` days ahead) cannot see
             the validation period. Set it to the label horizon (default 90).
+        min_test_converted_leads, min_calibration_converted_leads: when set (the dbt build
+            sets them), the test and calibration periods are chosen by how many distinct
+            converted leads they hold instead of a fixed count of dates: the test period is
+            the most recent as-of dates that together hold at least this many converted leads,
+            the calibration period the dates before it likewise. With few conversions each
+            target shrinks to a fifth of all converted leads, but never below
+            ``min_converted_leads_floor``. The date counts above are then unused.
     """
 
     n_validation_dates: int = 8
     n_test_dates: int = 4
     gap_days: int = 90
+    min_test_converted_leads: int | None = None
+    min_calibration_converted_leads: int | None = None
+    min_converted_leads_floor: int = 10
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,15 @@ def _optional_int(value: Any) -> int | None:
     return int(value)
 
 
+def _required(meta: dict[str, Any], key: str) -> Any:
+    if meta.get(key) in (None, "", "None"):
+        raise MLInputError(
+            f"var {key} is not set: pass it to the model's meta ({{{{ var('{key}') }}}}); its "
+            "default is in dbt_project.yml."
+        )
+    return meta[key]
+
+
 def tier_config(meta: dict[str, Any]) -> tuple[tuple[str, int], ...]:
     """The tiers (name, minimum score), highest first, from var tier_thresholds."""
     thresholds = meta.get("tier_thresholds") or {"sales_now": 80, "nurture": 50}
@@ -44,8 +53,8 @@ def lifecycle_settings(meta: dict[str, Any] | None) -> LifecycleSettings:
             exclude=(*defaults.features.exclude, *_NOT_FEATURES),
         ),
         split=SplitConfig(
-            n_validation_dates=int(meta.get("validation_dates", 8)),
-            n_test_dates=int(meta.get("test_dates", 4)),
+            min_test_converted_leads=int(_required(meta, "min_test_converted_leads")),
+            min_calibration_converted_leads=int(_required(meta, "min_calibration_converted_leads")),
             gap_days=int(meta.get("horizon_days", 90)),
         ),
         calibration=str(meta.get("calibration_method", "sigmoid")),  # type: ignore[arg-type]

@@ -176,6 +176,38 @@ def prepare_features(rows: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
     return rows.select(exprs)
 
 
+def degenerate_features(X: pl.DataFrame, spec: FeatureSpec) -> list[dict[str, str]]:
+    """The features of prepared rows ``X`` that cannot teach a model anything, and why.
+
+    A feature is degenerate when it is null on every row (``all null``), or holds one value on
+    every row (``constant`` for numerics, ``single category`` for categoricals; null counts
+    as a value, so a feature that is either one value or null is kept: being missing can
+    carry signal). Measured on the training rows, these are dropped before fitting:
+    gradient boosting cannot bin an all-null column, and no model learns from a constant.
+
+    Returns:
+        ``[{"feature": name, "why": reason}, ...]`` in the spec's order (empty if none).
+    """
+    if X.height == 0:
+        return []
+    names = [n for n in spec.names if n in X.columns]
+    stats = X.select(
+        *[pl.col(n).null_count().alias(f"nulls:{n}") for n in names],
+        *[pl.col(n).n_unique().alias(f"unique:{n}") for n in names],
+    ).row(0, named=True)
+    out: list[dict[str, str]] = []
+    for name in names:
+        if stats[f"nulls:{name}"] == X.height:
+            out.append({"feature": name, "why": f"all null on the {X.height} training rows"})
+        elif stats[f"unique:{name}"] == 1:
+            value = X.get_column(name).drop_nulls().item(0)
+            kind = "single category" if name in spec.categorical else "constant"
+            out.append(
+                {"feature": name, "why": f"{kind} ({value!r}) on the {X.height} training rows"}
+            )
+    return out
+
+
 def labelled_rows(panel: pl.DataFrame, config: FeatureConfig) -> pl.DataFrame:
     """Return the rows whose label is known (0 or 1), sorted by as-of date and lead id.
 

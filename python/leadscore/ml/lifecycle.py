@@ -28,6 +28,7 @@ from leadscore.ml.errors import MLInputError
 from leadscore.ml.metrics import Metrics
 from leadscore.ml.policy import choose_scoring_method, needs_retraining, should_promote
 from leadscore.ml.scoring import evaluate_bundle, score_leads
+from leadscore.ml.split import lead_time_split, time_split
 from leadscore.ml.train import train_model
 
 #: The columns of one training run (one row per build), in order.
@@ -55,6 +56,8 @@ RUN_SCHEMA: dict[str, pl.DataType] = {
     "test_positive": pl.Int64,
     "labelled_rows": pl.Int64,
     "labelled_positive": pl.Int64,
+    "labelled_leads": pl.Int64,  # distinct leads with a labelled row
+    "converted_leads": pl.Int64,  # distinct leads with a positive row
     "roc_auc": pl.Float64,
     "pr_auc": pl.Float64,
     "brier": pl.Float64,
@@ -73,6 +76,10 @@ RUN_SCHEMA: dict[str, pl.DataType] = {
     "importance": pl.Utf8,  # JSON list of {feature, importance, ...}
     "library_versions": pl.Utf8,  # JSON
     "model_bundle": pl.Binary,  # skops bytes
+    "dropped_features": pl.Utf8,  # JSON list of {feature, why}: degenerate, not fitted
+    "preflight": pl.Utf8,  # JSON: labelled and converted leads per period, and advice
+    # null when a healthy model scores; else one sentence: the cause and the fix
+    "warning": pl.Utf8,
 }
 
 
@@ -135,23 +142,47 @@ def training_run(
     """
     label = settings.train.features.label_column
     date_column = settings.train.features.date_column
+    id_column = settings.train.features.id_column
     labelled = panel.filter(pl.col(label).is_not_null())
     n_labelled = labelled.height
     n_positive = int(labelled.get_column(label).sum() or 0) if n_labelled else 0
+    n_leads = labelled.get_column(id_column).n_unique() if n_labelled else 0
+    n_converted = (
+        labelled.filter(pl.col(label) == 1).get_column(id_column).n_unique() if n_labelled else 0
+    )
     run: dict[str, Any] = {
         "run_id": f"{score_date.isoformat()}@{ran_at.isoformat()}",
         "score_date": score_date,
         "ran_at": ran_at,
         "labelled_rows": n_labelled,
         "labelled_positive": n_positive,
+        "labelled_leads": n_leads,
+        "converted_leads": n_converted,
+        "preflight": json.dumps(
+            preflight(labelled, settings, n_leads, n_converted), sort_keys=True, default=str
+        ),
     }
     champion = champion_run(previous_runs)
 
+    # the data-sufficiency rule counts distinct leads, not lead-dates
+    n_negative = (
+        labelled.filter(pl.col(label) == 0).get_column(id_column).n_unique() if n_labelled else 0
+    )
     method, method_reason = choose_scoring_method(
-        n_labelled, n_positive, settings.min_labelled, settings.min_conversions
+        n_leads, n_converted, settings.min_labelled, settings.min_conversions, n_negative
     )
     if method == "rules" and champion is None:
-        return _row(run, action="cold_start", action_reason=method_reason)
+        return _row(
+            run,
+            action="cold_start",
+            action_reason=method_reason,
+            warning=(
+                f"No model yet: {_strip_rules(method_reason)}. Every lead is scored by the "
+                "points rules (seeds/points_rules.csv). To learn sooner: lower var "
+                "cold_start_min_conversions or cold_start_min_labelled, lengthen var "
+                "training_lookback_days, or shorten var horizon_days."
+            ),
+        )
 
     new_conversions = n_positive
     if champion is not None and champion.get("test_end") is not None:
@@ -176,26 +207,50 @@ def training_run(
         action = "kept_champion" if champion is not None else "cold_start"
         return _row(run, action=action, action_reason=retrain_reason)
 
+    keeps = (
+        "The champion keeps scoring."
+        if champion is not None
+        else "Every lead is scored by the points rules (seeds/points_rules.csv)."
+    )
     try:
         result = train_model(labelled, ran_at, settings.train)
+        decision, champion_metrics, champion_version = _promotion(
+            result, champion, labelled, settings, date_column
+        )
     except MLInputError as error:
         # Not enough data of the right shape (e.g. a period without conversions): say so and
         # keep scoring with the champion or the rules.
-        return _row(run, action="failed", action_reason=f"training failed: {error}")
+        return _row(
+            run,
+            action="failed",
+            action_reason=f"training failed: {error}",
+            warning=f"Training could not learn from this data: {error} {keeps}",
+        )
+    except Exception as error:
+        detail = f"{type(error).__name__}: {error}"
+        return _row(
+            run,
+            action="failed",
+            action_reason=f"training failed unexpectedly ({detail})",
+            warning=(
+                f"Training failed unexpectedly ({detail}). {keeps} This is a bug in leadscore, "
+                "not in your data: please report it with the dbt log."
+            ),
+        )
 
     bundle = result.bundle
     metadata = bundle.metadata
     windows = metadata["windows"]
     challenger_metrics = result.evaluation.model
-    champion_metrics: Metrics | None = None
-    if champion is not None and champion["model_bundle"] is not None:
-        champion_bundle = loads_bundle(champion["model_bundle"])
-        test_rows = labelled.filter(pl.col(date_column).is_in([d for d in result.split.test_dates]))
-        champion_metrics = evaluate_bundle(champion_bundle, test_rows).model
-    decision = should_promote(
-        challenger_metrics, champion_metrics, tolerance=settings.promotion_tolerance
-    )
     points = result.evaluation.points
+    warning = None
+    if not decision.promote and champion is None:
+        warning = (
+            f"No model went live: {decision.reason.split(': ', 1)[-1]} (the trained model was "
+            f"{metadata['model_kind']}). Every lead is scored by the points rules until a model "
+            "beats them; more outcomes, activities or custom_properties give the model more to "
+            "learn from."
+        )
     counts = metadata["counts"]
     return _row(
         run,
@@ -229,7 +284,7 @@ def training_run(
         points_top_decile_conversion_rate=(
             None if points is None else points.top_decile_conversion_rate
         ),
-        champion_version_id=None if champion is None else champion["version_id"],
+        champion_version_id=champion_version,
         champion_pr_auc_on_test=None if champion_metrics is None else champion_metrics.pr_auc,
         features=json.dumps(metadata["features"]),
         params=json.dumps(metadata["params"], sort_keys=True),
@@ -237,7 +292,107 @@ def training_run(
         importance=json.dumps(metadata["importance"], sort_keys=True, default=str),
         library_versions=json.dumps(metadata["library_versions"], sort_keys=True),
         model_bundle=dumps_bundle(bundle),
+        dropped_features=json.dumps(metadata.get("dropped_features", [])),
+        warning=warning,
     )
+
+
+def _promotion(
+    result: Any,
+    champion: dict[str, Any] | None,
+    labelled: pl.DataFrame,
+    settings: LifecycleSettings,
+    date_column: str,
+) -> tuple[Any, Metrics | None, str | None]:
+    """The promotion decision: beat the rules score, then the champion, on the same rows.
+
+    A champion whose bundle cannot be read is not compared with (the challenger competes
+    with the rules alone).
+    """
+    champion_metrics: Metrics | None = None
+    if champion is not None and champion["model_bundle"] is not None:
+        try:
+            champion_bundle = loads_bundle(champion["model_bundle"])
+        except Exception:
+            champion_bundle = None
+        if champion_bundle is not None:
+            test_rows = labelled.filter(pl.col(date_column).is_in(list(result.split.test_dates)))
+            champion_metrics = evaluate_bundle(champion_bundle, test_rows).model
+    decision = should_promote(
+        result.evaluation.model,
+        champion_metrics,
+        tolerance=settings.promotion_tolerance,
+        points=result.evaluation.points,
+    )
+    return decision, champion_metrics, None if champion is None else champion["version_id"]
+
+
+def preflight(
+    labelled: pl.DataFrame, settings: LifecycleSettings, n_leads: int, n_converted: int
+) -> dict[str, Any]:
+    """What the labelled history holds, and what would let a model learn when it cannot.
+
+    Counts distinct leads (all, converted) overall and per period of the time split the
+    training would use; when the split is impossible, ``split_error`` says why and
+    ``advice`` which var to turn.
+    """
+    fc = settings.train.features
+    out: dict[str, Any] = {
+        "labelled_leads": n_leads,
+        "converted_leads": n_converted,
+        "labelled_rows": labelled.height,
+        "min_labelled_leads": settings.min_labelled,
+        "min_converted_leads": settings.min_conversions,
+    }
+    if labelled.height == 0:
+        out["advice"] = (
+            "no labelled rows: no as-of date is a whole horizon before the score date. "
+            "Lengthen var training_lookback_days or shorten var horizon_days."
+        )
+        return out
+    dates = labelled.get_column(fc.date_column)
+    out["first_labelled_date"] = dates.min()
+    out["last_labelled_date"] = dates.max()
+    split_config = settings.train.split
+    try:
+        if split_config.min_test_converted_leads is not None:
+            positives = labelled.filter(pl.col(fc.label_column) == 1).group_by(fc.date_column)
+            by_date = {
+                row[0]: set(row[1])
+                for row in positives.agg(pl.col(fc.id_column).cast(pl.String)).iter_rows()
+            }
+            split = lead_time_split(by_date, dates.unique().to_list(), split_config)
+        else:
+            split = time_split(dates.unique().to_list(), split_config)
+    except MLInputError as error:
+        out["split_error"] = str(error)
+        out["advice"] = (
+            "lengthen var training_lookback_days, shorten var horizon_days, or lower "
+            "var min_test_converted_leads / min_calibration_converted_leads"
+        )
+        return out
+    periods = {}
+    for name, part_dates in (
+        ("train", split.train_dates),
+        ("calibration", split.calibration_dates),
+        ("test", split.test_dates),
+    ):
+        part = labelled.filter(pl.col(fc.date_column).is_in(list(part_dates)))
+        periods[name] = {
+            "start": part_dates[0],
+            "end": part_dates[-1],
+            "rows": part.height,
+            "leads": part.get_column(fc.id_column).n_unique(),
+            "converted_leads": part.filter(pl.col(fc.label_column) == 1)
+            .get_column(fc.id_column)
+            .n_unique(),
+        }
+    out["periods"] = periods
+    return out
+
+
+def _strip_rules(reason: str) -> str:
+    return reason.removeprefix("rules score: ")
 
 
 #: The columns of the scored leads, in order.
@@ -272,18 +427,21 @@ def score_with_champion(
     Returns:
         One row per lead with the columns of :data:`SCORE_SCHEMA`.
     """
-    champion = champion_run(runs)
-    if champion is None:
+    bundle, champion, unusable = _loadable_champion(runs)
+    if champion is None or bundle is None:
         latest = (
             None if runs is None or runs.height == 0 else runs.sort("ran_at").row(-1, named=True)
         )
-        reason = (
-            "rules score: no model has been trained yet"
-            if latest is None
-            else latest["action_reason"]
-            if latest["action_reason"].startswith("rules score")
-            else f"rules score: {latest['action_reason']}"
-        )
+        if unusable:
+            reason = f"rules score: {unusable}"
+        elif latest is None:
+            reason = "rules score: no model has been trained yet"
+        elif latest.get("warning"):
+            reason = f"rules score: {latest['warning']}"
+        elif latest["action_reason"].startswith("rules score"):
+            reason = latest["action_reason"]
+        else:
+            reason = f"rules score: {latest['action_reason']}"
         return rows.select(
             pl.col("lead_id").cast(pl.Utf8),
             pl.lit(None, pl.Float64).alias("probability"),
@@ -298,13 +456,14 @@ def score_with_champion(
             pl.lit(None, pl.Utf8).alias("contributions"),
         ).cast(SCORE_SCHEMA)  # type: ignore[arg-type]
 
-    bundle = loads_bundle(champion["model_bundle"])
     scored = score_leads(bundle, rows, scoring)
     reason = (
         f"model {bundle.version_id} ({champion['model_kind']}), trained "
         f"{champion['ran_at']:%Y-%m-%d} on as-of dates {champion['train_start']} to "
         f"{champion['train_end']}"
     )
+    if unusable:
+        reason += f"; {unusable}"
     return scored.select(
         pl.col("lead_id").cast(pl.Utf8),
         "probability",
@@ -323,6 +482,38 @@ def score_with_champion(
             pl.lit("]"),
         ).alias("contributions"),
     ).cast(SCORE_SCHEMA)  # type: ignore[arg-type]
+
+
+def _loadable_champion(
+    runs: pl.DataFrame | None,
+) -> tuple[Any, dict[str, Any] | None, str | None]:
+    """The latest promoted model whose bundle loads: (bundle, its run, what was skipped).
+
+    A champion whose bundle cannot be read (damaged, or with object types outside the
+    allow-list) never blocks scoring: the previous promoted model scores instead, or the
+    rules when there is none, and the third value says which model was skipped and why.
+    """
+    if runs is None or runs.height == 0:
+        return None, None, None
+    promoted = runs.filter(pl.col("is_promoted").fill_null(False)).sort(
+        ["ran_at", "run_id"], descending=True
+    )
+    skipped: list[str] = []
+    for run in promoted.iter_rows(named=True):
+        try:
+            bundle = loads_bundle(run["model_bundle"])
+        except Exception as error:
+            skipped.append(f"{run['version_id']} ({type(error).__name__}: {error})")
+            continue
+        note = f"champion bundle unreadable, skipped: {'; '.join(skipped)}" if skipped else None
+        return bundle, run, note
+    note = (
+        f"the champion's model bundle cannot be read ({'; '.join(skipped)}); retrain with "
+        "retrain_policy 'always' to replace it"
+        if skipped
+        else None
+    )
+    return None, None, note
 
 
 def _row(run: dict[str, Any], **values: Any) -> pl.DataFrame:

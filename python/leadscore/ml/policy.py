@@ -3,11 +3,13 @@
 * :func:`choose_scoring_method`: too few outcomes to learn from -> score with the rules.
 * :func:`needs_retraining`: ``always`` / ``never`` / ``auto`` (no champion, drift alert, the
   champion too old, or enough new outcomes since it was trained).
-* :func:`should_promote`: the challenger replaces the champion only if, on the SAME most
-  recent test window, its primary metric (PR AUC by default) is not worse than the champion's
-  by more than ``tolerance`` and its Brier score is not worse by more than
-  ``brier_tolerance``. A fresher model that is as good wins (it has seen recent data); a worse
-  one does not. Evaluate the champion on the challenger's rows with
+* :func:`beats_rules`: the rules gate. No model goes live, not even the first, unless it beats
+  the points score on the same test rows on both ROC AUC and PR AUC.
+* :func:`should_promote`: the challenger (having passed the rules gate) replaces the champion
+  only if, on the SAME most recent test window, its primary metric (PR AUC by default) is
+  not worse than the champion's by more than ``tolerance`` and its Brier score is not worse
+  by more than ``brier_tolerance``. A fresher model that is as good wins (it has seen recent
+  data); a worse one does not. Evaluate the champion on the challenger's rows with
   :func:`leadscore.ml.scoring.evaluate_bundle` first.
 """
 
@@ -44,33 +46,72 @@ def choose_scoring_method(
     n_positive: int,
     min_labelled: int = 1000,
     min_positive: int = 100,
+    n_negative: int | None = None,
 ) -> tuple[Literal["model", "rules"], str]:
-    """Cold start: learn only with enough labelled rows and enough of both classes.
+    """Cold start: learn only with enough labelled leads and enough leads of both outcomes.
 
-    Returns ``("model", reason)`` when ``n_labelled >= min_labelled`` and both the positives
-    and the negatives number at least ``min_positive``; otherwise ``("rules", reason)``.
+    Counts are distinct leads, not lead-dates: ``n_labelled`` leads with at least one labelled
+    as-of date, of which ``n_positive`` converted (have a positive row). A lead seen at 40
+    weekly as-of dates is one lead: repeated rows of the same few leads teach little.
+
+    Returns ``("model", reason)`` when ``n_labelled >= min_labelled`` and both the converted
+    and the never-converted leads number at least ``min_positive``; otherwise
+    ``("rules", reason)``. ``n_negative`` (leads with a row that did not convert within the
+    horizon; a lead converting later has such rows too) defaults to the leads that never
+    converted.
     """
     if n_labelled < 0 or n_positive < 0 or n_positive > n_labelled:
         raise MLInputError(f"inconsistent counts: {n_labelled} labelled, {n_positive} positive.")
-    n_negative = n_labelled - n_positive
+    if n_negative is None:
+        n_negative = n_labelled - n_positive
     if n_labelled < min_labelled:
         return "rules", (
-            f"rules score: only {n_labelled} labelled lead-dates (model needs {min_labelled})"
+            f"rules score: only {n_labelled} labelled leads in the labelled history (the model "
+            f"needs {min_labelled})"
         )
     if n_positive < min_positive:
         return "rules", (
-            f"rules score: only {n_positive} conversions among {n_labelled} labelled "
-            f"lead-dates (model needs {min_positive})"
+            f"rules score: only {n_positive} converted leads among {n_labelled} labelled "
+            f"leads in the labelled history (the model needs {min_positive})"
         )
     if n_negative < min_positive:
         return "rules", (
-            f"rules score: only {n_negative} non-converted lead-dates (model needs "
-            f"{min_positive} of each outcome)"
+            f"rules score: only {n_negative} leads with a row that did not convert (the model "
+            f"needs {min_positive} of each outcome)"
         )
     return "model", (
-        f"model: {n_labelled} labelled lead-dates with {n_positive} conversions "
+        f"model: {n_labelled} labelled leads of which {n_positive} converted "
         f"(thresholds {min_labelled} and {min_positive})"
     )
+
+
+def beats_rules(model: Metrics, points: Metrics | None) -> tuple[bool, str]:
+    """The rules gate: a model may go live only if it ranks better than the points score.
+
+    ``model`` and ``points`` are evaluated on the same test rows; the model must be strictly
+    better on BOTH ROC AUC and PR AUC. Without a points score (``None``) there is nothing to
+    compare with and the gate passes, saying so.
+    """
+    if points is None:
+        return True, "no rules score on the test rows to compare with"
+    figures = (
+        f"ROC AUC {model.roc_auc:.4f} vs {points.roc_auc:.4f}, "
+        f"PR AUC {model.pr_auc:.4f} vs {points.pr_auc:.4f}"
+    )
+    worse = [
+        label
+        for label, new, old in (
+            ("ROC AUC", model.roc_auc, points.roc_auc),
+            ("PR AUC", model.pr_auc, points.pr_auc),
+        )
+        if not new > old
+    ]
+    if worse:
+        return False, (
+            f"the model does not beat the rules score on {' and '.join(worse)} on the test "
+            f"window ({figures})"
+        )
+    return True, f"beats the rules score on the test window ({figures})"
 
 
 def needs_retraining(
@@ -129,13 +170,25 @@ def should_promote(
     tolerance: float = 0.005,
     metric: Literal["pr_auc", "roc_auc", "log_loss", "brier"] = "pr_auc",
     brier_tolerance: float = 0.002,
+    points: Metrics | None = None,
 ) -> PromotionDecision:
     """Compare challenger and champion on the same rows and decide on promotion.
+
+    With ``points`` (the rules score on the same test rows) the challenger must first pass
+    :func:`beats_rules`, the first model too; a challenger that does not beat the rules is
+    never promoted, whatever the champion.
 
     Raises:
         MLInputError: the two were not evaluated on the same number of rows and positives
             (re-evaluate the champion on the challenger's window first).
     """
+    if points is not None:
+        passed, gate = beats_rules(challenger, points)
+        if not passed:
+            keep = "keep champion" if champion is not None else "keep the rules score"
+            return PromotionDecision(False, f"{keep}: {gate}")
+        decision = should_promote(challenger, champion, tolerance, metric, brier_tolerance)
+        return PromotionDecision(decision.promote, f"{decision.reason}; {gate}")
     if champion is None:
         return PromotionDecision(True, "promote: no champion yet")
     if (challenger.n_rows, challenger.n_positive) != (champion.n_rows, champion.n_positive):

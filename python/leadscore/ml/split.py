@@ -94,6 +94,68 @@ def time_split(dates: Iterable[dt.date], config: SplitConfig) -> TimeSplit:
     )
 
 
+def lead_time_split(
+    converted_by_date: dict[dt.date, set[str]], dates: Iterable[dt.date], config: SplitConfig
+) -> TimeSplit:
+    """Split labelled as-of dates so that test and calibration each hold enough converted leads.
+
+    ``converted_by_date`` maps an as-of date to the leads with a positive row that day
+    (``dates`` lists every labelled as-of date, with or without conversions). Walking back
+    from the most recent date, the test period takes dates until it holds
+    ``min_test_converted_leads`` distinct converted leads, then the calibration period until
+    it holds ``min_calibration_converted_leads``; training takes the dates at least
+    ``gap_days`` before the first calibration date. Irregular dates (e.g. rows at each lead's
+    creation) are fine: only their order matters.
+
+    Raises:
+        MLInputError: the history holds too few converted leads for the three periods; the
+            message gives the counts and what to change.
+    """
+    unique = sorted({_as_date(d) for d in dates})
+    by_date = {_as_date(d): set(leads) for d, leads in converted_by_date.items()}
+    every: set[str] = set().union(*by_date.values()) if by_date else set()
+    floor = config.min_converted_leads_floor
+    targets = []
+    for wanted in (config.min_test_converted_leads, config.min_calibration_converted_leads):
+        if wanted is None or wanted < 1:
+            raise MLInputError("min_test/calibration_converted_leads must be at least 1.")
+        targets.append(max(min(wanted, len(every) // 5), min(floor, wanted)))
+    periods: list[list[dt.date]] = []
+    remaining = list(reversed(unique))
+    for target in targets:
+        taken: list[dt.date] = []
+        leads: set[str] = set()
+        while remaining and len(leads) < target:
+            day = remaining.pop(0)
+            taken.append(day)
+            leads |= by_date.get(day, set())
+        if len(leads) < target:
+            raise MLInputError(
+                f"the labelled history holds {len(every)} converted leads; the test and "
+                f"calibration periods need {targets[0]} and {targets[1]} (and training more, "
+                f"{config.gap_days} days earlier). Lengthen var training_lookback_days, "
+                "shorten var horizon_days, or wait for more outcomes."
+            )
+        periods.append(sorted(taken))
+    test, calibration = periods
+    cutoff = calibration[0] - dt.timedelta(days=config.gap_days)
+    train = [d for d in unique if d <= cutoff and d < calibration[0]]
+    train_converted: set[str] = set().union(*(by_date.get(d, set()) for d in train))
+    if len(train_converted) < floor:
+        raise MLInputError(
+            f"only {len(train_converted)} converted leads have an as-of date at least "
+            f"{config.gap_days} days (one horizon) before the validation period "
+            f"({calibration[0].isoformat()}); training needs {floor}. Lengthen var "
+            "training_lookback_days or shorten var horizon_days."
+        )
+    return TimeSplit(
+        train_dates=tuple(train),
+        calibration_dates=tuple(calibration),
+        test_dates=tuple(test),
+        gap_days=config.gap_days,
+    )
+
+
 def apply_split(
     rows: pl.DataFrame, split: TimeSplit, date_column: str
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

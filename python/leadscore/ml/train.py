@@ -35,12 +35,18 @@ from leadscore.ml.candidates import (
 from leadscore.ml.config import TrainConfig, config_to_dict
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.explain import build_explainer
-from leadscore.ml.features import FeatureSpec, infer_feature_spec, labelled_rows, prepare_features
+from leadscore.ml.features import (
+    FeatureSpec,
+    degenerate_features,
+    infer_feature_spec,
+    labelled_rows,
+    prepare_features,
+)
 from leadscore.ml.importance import permutation_importance_table
 from leadscore.ml.metrics import Evaluation
 from leadscore.ml.scale import reference_distribution, to_score
 from leadscore.ml.scoring import calibrated_probability, evaluate_with_points
-from leadscore.ml.split import TimeSplit, apply_split, time_split
+from leadscore.ml.split import TimeSplit, apply_split, lead_time_split, time_split
 
 _HIGHER_IS_BETTER = {"pr_auc": True, "roc_auc": True, "log_loss": False, "brier": False}
 
@@ -88,7 +94,18 @@ def train_model(
     fc = config.features
     spec = infer_feature_spec(panel, fc)
     labelled = labelled_rows(panel, fc)
-    split = time_split(labelled.get_column(fc.date_column).unique().to_list(), config.split)
+    dates = labelled.get_column(fc.date_column).unique().to_list()
+    if config.split.min_test_converted_leads is not None:
+        positives = (
+            labelled.filter(pl.col(fc.label_column) == 1)
+            .group_by(fc.date_column)
+            .agg(pl.col(fc.id_column).cast(pl.String))
+        )
+        split = lead_time_split(
+            {row[0]: set(row[1]) for row in positives.iter_rows()}, dates, config.split
+        )
+    else:
+        split = time_split(dates, config.split)
     train, calib, test = apply_split(labelled, split, fc.date_column)
     for part, name in ((train, "training"), (calib, "calibration"), (test, "test")):
         _require_both_classes(part, name, fc.label_column)
@@ -99,6 +116,20 @@ def train_model(
         _require_both_classes(train, "subsampled training", fc.label_column)
 
     X_train = prepare_features(train, spec)
+    # 0. Drop the features the training rows cannot teach anything (all null, constant,
+    #    single category): gradient boosting cannot even bin an all-null column.
+    dropped = degenerate_features(X_train, spec)
+    if dropped:
+        names = {d["feature"] for d in dropped}
+        if len(names) == len(spec.names):
+            raise MLInputError(
+                f"every feature is all null or constant on the {train.height} training rows "
+                f"({', '.join(sorted(names))}); there is nothing to learn from. Check that the "
+                "export carries columns that differ between leads (var column_map, var "
+                "custom_properties), or add activities."
+            )
+        spec = spec.subset(set(spec.names) - names)
+        X_train = X_train.select(spec.names)
     X_cal = prepare_features(calib, spec)
     X_test = prepare_features(test, spec)
     y_train = _labels(train, fc.label_column)
@@ -207,6 +238,7 @@ def train_model(
         "counts": counts,
         "params": params,
         "features": list(spec.names),
+        "dropped_features": dropped,
         "candidates": candidates.to_dicts(),
         "feature_reduction": reduction,
         "metrics": evaluation.to_dict(),
