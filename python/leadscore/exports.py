@@ -6,6 +6,11 @@ tool or `python -m leadscore.sync` reads files and never needs the DuckDB file
 that dbt holds open. Each file is written to a temporary file in the same
 folder and renamed over the old one: a reader sees the previous export or the
 complete new one, never half a file.
+
+The CSV files are for people and spreadsheets: a text cell that a spreadsheet
+would run as a formula (it starts with `=`, `+`, `-`, `@`, tab or CR) is
+written with a leading `'` (see leadscore.csv_safety). The Parquet files keep
+the raw values; tools that load the exports into a CRM should read those.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from leadscore.csv_safety import neutralise_text_columns
 from leadscore.sync.tables import atomic_write
 
 # ISO 8601 UTC with milliseconds, as leadscore.sync sends timestamps to CRMs,
@@ -43,6 +49,8 @@ def write_exports(
 
     The folder is created if needed. Rows are sorted by `sort_by` (when the
     table has that column) so the same data always gives the same files.
+    Text cells that start with a formula trigger get a leading `'` in the CSV
+    only (OWASP CSV injection rule); Parquet keeps the raw values.
     Returns the manifest: one row per file written (table_name, file_format,
     file_path, row_count), in the order written.
     """
@@ -52,9 +60,10 @@ def write_exports(
     rows: list[dict[str, object]] = []
     for name, frame in tables.items():
         ordered = frame.sort(sort_by, nulls_last=True) if sort_by in frame.columns else frame
+        spreadsheet_safe = neutralise_text_columns(ordered)
         writers = {
             "parquet": ordered.write_parquet,
-            "csv": lambda path, data=ordered: data.write_csv(
+            "csv": lambda path, data=spreadsheet_safe: data.write_csv(
                 path, datetime_format=CSV_DATETIME_FORMAT
             ),
         }

@@ -89,3 +89,73 @@ def test_an_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
 def test_an_empty_folder_name_is_a_clear_error() -> None:
     with pytest.raises(ExportError, match="export_path"):
         write_exports({"lead_routing": routing_frame()}, " ")
+
+
+# ------------------------------------------------------- CSV formula injection (OWASP)
+
+HOSTILE = {
+    "lead_id": "=cmd|' /C calc'!A0",
+    "email": "-2+3@x.com",
+    "reason_1": "+ Seniority: vp",
+    "action": "@SUM(A1)",
+}
+
+
+def hostile_frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "lead_id": [HOSTILE["lead_id"], "L1", "L2", "L3"],
+            "email": [HOSTILE["email"], "ann@acme.com", None, "\tbob@acme.com"],
+            "reason_1": [HOSTILE["reason_1"], "Visited pricing 3 times", "\u22125 days idle", None],
+            "action": [HOSTILE["action"], "call_within_1h", "a=b+c", "\rnurture"],
+            "tier": ["sales_now", "nurture", "-awareness", "nurture"],
+            "score": [-3, 40, 91, 0],
+            "lift": [-0.5, 1.5, 2.0, 0.0],
+            "is_mql": [True, False, None, True],
+            "tier_changed_at": [datetime(2025, 3, 5)] * 4,
+        },
+        schema_overrides={"tier": pl.Categorical, "score": pl.Int32},
+    )
+
+
+def test_csv_cells_that_start_a_formula_get_a_quote_prefix_and_parquet_stays_raw(
+    tmp_path: Path,
+) -> None:
+    frame = hostile_frame()
+    write_exports({"lead_routing": frame}, tmp_path, sort_by="none")
+
+    csv = pl.read_csv(tmp_path / "lead_routing.csv", infer_schema=False)
+    assert csv.row(0, named=True) == {
+        "lead_id": "'=cmd|' /C calc'!A0",
+        "email": "'-2+3@x.com",
+        "reason_1": "'+ Seniority: vp",
+        "action": "'@SUM(A1)",
+        "tier": "sales_now",
+        "score": "-3",  # numbers are not text: untouched
+        "lift": "-0.5",
+        "is_mql": "true",
+        "tier_changed_at": "2025-03-05T00:00:00.000Z",
+    }
+    assert csv["email"].to_list() == ["'-2+3@x.com", "ann@acme.com", None, "'\tbob@acme.com"]
+    # U+2212 is not a trigger, and a trigger after the first character is harmless
+    assert csv["reason_1"].to_list() == [
+        "'+ Seniority: vp",
+        "Visited pricing 3 times",
+        "\u22125 days idle",
+        None,
+    ]
+    assert csv["action"].to_list() == ["'@SUM(A1)", "call_within_1h", "a=b+c", "'\rnurture"]
+    assert csv["tier"].to_list() == ["sales_now", "nurture", "'-awareness", "nurture"]
+
+    parquet = pl.read_parquet(tmp_path / "lead_routing.parquet")
+    assert parquet.row(0, named=True)["lead_id"] == HOSTILE["lead_id"]
+    assert parquet.select(list(HOSTILE)).row(0, named=True) == HOSTILE
+    assert parquet.equals(frame)
+
+
+def test_csv_of_ordinary_values_is_unchanged(tmp_path: Path) -> None:
+    frame = routing_frame()
+    write_exports({"lead_routing": frame}, tmp_path)
+
+    expected = frame.sort("lead_id").write_csv(datetime_format="%Y-%m-%dT%H:%M:%S%.3fZ").encode()
+    assert (tmp_path / "lead_routing.csv").read_bytes() == expected

@@ -356,6 +356,37 @@ def test_csv_field_quotes_per_rfc_4180(value: str, expected: str) -> None:
     assert csv_field(value) == expected
 
 
+def test_salesforce_upload_keeps_formula_like_values_raw_for_the_api(tmp_path: Path) -> None:
+    """Deliberately not neutralised: the Bulk API stores cells as field values, it does
+    not evaluate them, and a quote prefix would end up in the CRM (and break the
+    external id match). See docs/reverse_etl.md."""
+    frame = changes_frame(
+        [
+            {
+                "lead_id": "=cmd|' /C calc'!A0",
+                "reason_1": "+ Seniority: vp",
+                "reason_2": "@SUM(A1)",
+                "reason_3": "-2+3",
+            }
+        ]
+    )
+    out = tmp_path / "salesforce"
+
+    changes = write_changes(tmp_path, frame)
+
+    assert run(["salesforce", "--changes", str(changes), "--out", str(out)]) == 0
+
+    with (out / "upsert.csv").open(newline="", encoding="utf-8") as handle:
+        records = list(csv.DictReader(handle))
+    assert len(records) == 1
+    assert records[0]["LeadScore_Id__c"] == "=cmd|' /C calc'!A0"
+    assert [records[0][f"LeadScore_Reason_{n}__c"] for n in (1, 2, 3)] == [
+        "+ Seniority: vp",
+        "@SUM(A1)",
+        "-2+3",
+    ]
+
+
 def test_salesforce_blank_nulls_writes_empty_cells(tmp_path: Path) -> None:
     changes = write_changes(tmp_path, changes_frame([{"lead_id": "00Q1"}]))
     out = tmp_path / "salesforce"

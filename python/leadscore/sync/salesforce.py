@@ -6,6 +6,11 @@ as `lineEnding: LF` in the job); a value containing a comma, double quote, CR
 or LF is wrapped in double quotes, with inner quotes doubled (RFC 4180).
 An empty cell leaves the field unchanged on update; `#N/A` sets it to null, so
 a reason that disappeared is written as `#N/A` and cleared in Salesforce.
+
+Cells are written raw, without the spreadsheet formula-injection prefix that
+exports/*.csv get (leadscore.csv_safety): Salesforce stores each cell as the
+field value and does not evaluate it, so a `'` would end up in the CRM and an
+external id such as `-123` would no longer match its record.
 """
 
 from __future__ import annotations
