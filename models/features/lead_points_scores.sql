@@ -107,7 +107,11 @@ select
         ) / {{ var('points_total_cap') }}
     ) as integer) as engagement_score,
     cast(round(engagement_points_raw) as integer) as engagement_points,
-    ranked_reasons[1].reason as points_reason_1,
+    -- a lead no rule gives points to still says why it scores what it does
+    coalesce(
+        ranked_reasons[1].reason,
+        '− Nothing the points rules look for yet (no activity or profile match)'
+    ) as points_reason_1,
     ranked_reasons[2].reason as points_reason_2,
     ranked_reasons[3].reason as points_reason_3
 from totals
