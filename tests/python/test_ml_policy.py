@@ -31,10 +31,10 @@ def metrics(pr_auc: float, brier: float = 0.09, n_rows: int = 1000, n_pos: int =
 @pytest.mark.parametrize(
     ("n_labelled", "n_positive", "expected"),
     [
-        (999, 500, "rules"),
-        (1000, 99, "rules"),
-        (1000, 100, "model"),
-        (1000, 901, "rules"),  # only 99 non-converted
+        (499, 200, "rules"),  # the default minimum is 500 labelled leads
+        (500, 99, "rules"),
+        (500, 100, "model"),
+        (500, 401, "rules"),  # only 99 non-converted
         (50_000, 4000, "model"),
         (0, 0, "rules"),
     ],

@@ -69,7 +69,7 @@ def lifecycle_settings(meta: dict[str, Any] | None) -> LifecycleSettings:
         retrain_max_age_days=int(meta.get("retrain_max_age_days", 30)),
         retrain_min_new_conversions=int(meta.get("retrain_min_new_conversions", 100)),
         promotion_tolerance=float(meta.get("promotion_tolerance", 0.005)),
-        min_labelled=int(meta.get("cold_start_min_labelled", 1000)),
+        min_labelled=int(meta.get("cold_start_min_labelled", 500)),
         min_conversions=int(meta.get("cold_start_min_conversions", 100)),
         train=train,
     )

@@ -101,7 +101,7 @@ class LifecycleSettings:
     retrain_max_age_days: int = 30
     retrain_min_new_conversions: int = 100
     promotion_tolerance: float = 0.005
-    min_labelled: int = 1000
+    min_labelled: int = 500
     min_conversions: int = 100
     train: TrainConfig = field(default_factory=TrainConfig)
 

@@ -44,7 +44,7 @@ class PromotionDecision:
 def choose_scoring_method(
     n_labelled: int,
     n_positive: int,
-    min_labelled: int = 1000,
+    min_labelled: int = 500,
     min_positive: int = 100,
     n_negative: int | None = None,
 ) -> tuple[Literal["model", "rules"], str]:
