@@ -5,7 +5,7 @@ only outcomes inside the horizon, and converted leads leave the panel."""
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -172,7 +172,7 @@ def test_converted_or_not_yet_created_leads_have_no_row(base_build: Path) -> Non
     rows = query(
         base_build,
         "select lead_id, min(as_of_date), max(as_of_date) from features.lead_features"
-        " group by 1 order by 1",
+        " where not is_at_creation group by 1 order by 1",
     )
     spans = {lead_id: (str(first), str(last)) for lead_id, first, last in rows}
     assert "done" not in {
@@ -183,8 +183,13 @@ def test_converted_or_not_yet_created_leads_have_no_row(base_build: Path) -> Non
     }
     # 'soon' converted 10 days after AS_OF: its last row is AS_OF + 7 days
     assert spans["soon"][1] == _shift(AS_OF, 7)
-    # 'new' was created two days after AS_OF: its first row is a week later
+    # 'new' was created two days after AS_OF: its first weekly row is a week later, and
+    # its row at creation stands at its creation day
     assert spans["new"][0] == _shift(AS_OF, 7)
+    assert query(
+        base_build,
+        "select as_of_date from features.lead_features where lead_id = 'new' and is_at_creation",
+    ) == [(date.fromisoformat(_shift(AS_OF, 2)),)]
 
 
 def test_rows_whose_horizon_is_not_over_are_unlabelled(base_build: Path) -> None:
