@@ -43,6 +43,7 @@ def dbt_session(tmp_path_factory: pytest.TempPathFactory):
     from dbt.cli.main import dbtRunner
 
     root = tmp_path_factory.mktemp("fuzz")
+    saved = dict(os.environ)
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     os.environ["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
     # the manifest names the database after the file: every variant uses fuzz.duckdb
@@ -60,7 +61,10 @@ def dbt_session(tmp_path_factory: pytest.TempPathFactory):
     parsed = dbtRunner().invoke(["parse", *common, "--quiet"])
     assert parsed.success, parsed.exception
     print(f"\nfuzz seed {SEED}, {VARIANTS} variants; parse {time.perf_counter() - started:.1f}s")
-    return root, common, parsed.result
+    yield root, common, parsed.result
+    # the variants point dbt at their own files: leave the environment as it was
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def _close_dbt_duckdb() -> None:

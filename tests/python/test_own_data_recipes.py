@@ -202,3 +202,24 @@ def test_a_column_map_to_a_name_outside_the_contract_is_an_error(tmp_path: Path)
     variables["column_map"] = {"leads": {**COLUMN_MAP["leads"], "Seniority": "seniority"}}
     out = _staging_only(tmp_path, variables)
     assert "'seniority', which is not a column of the contract's leads table" in out
+
+
+def test_too_little_data_scores_by_rules_and_says_why_in_the_log(tmp_path: Path) -> None:
+    flat_leads_export(tmp_path / "export", n=80)
+    result = run_dbt(
+        ["build"],
+        tmp_path / "db.duckdb",
+        recipe_vars(tmp_path / "export"),
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    # the build succeeds, and its log says why no model scores and what to change
+    assert "leadscore (training): No model yet: only" in result.stdout
+    assert "cold_start_min_conversions" in result.stdout
+    # the points rules see nothing in this export: that is said loudly too
+    assert "leadscore (constant_scores):" in result.stdout
+    [(method, reason, no_reason)] = query(
+        tmp_path / "db.duckdb",
+        "select any_value(scoring_method), any_value(scoring_method_reason),"
+        " count(*) filter (where reason_1 is null) from marts.lead_scores",
+    )
+    assert method == "rules" and "No model yet" in reason and no_reason == 0
