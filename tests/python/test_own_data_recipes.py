@@ -223,3 +223,22 @@ def test_too_little_data_scores_by_rules_and_says_why_in_the_log(tmp_path: Path)
         " count(*) filter (where reason_1 is null) from marts.lead_scores",
     )
     assert method == "rules" and "No model yet" in reason and no_reason == 0
+
+
+def test_an_all_null_parquet_column_is_read_whatever_its_contract_type(tmp_path: Path) -> None:
+    # polars and pandas write a column with no values as Parquet type NULL ("Converted At"
+    # with nobody converted yet); it holds no value any contract type could not hold
+    frame = flat_leads_export(tmp_path / "export", n=50)
+    (tmp_path / "export" / "Leads.csv").unlink()
+    frame.with_columns(pl.lit(None).alias("Converted At")).write_parquet(
+        tmp_path / "export" / "Leads.parquet"
+    )
+    variables = recipe_vars(tmp_path / "export")
+    variables["column_map"] = {"leads": {**COLUMN_MAP["leads"], "Converted At": "converted_at"}}
+    result = run_dbt(["run", "--select", "base_crm__leads"], tmp_path / "db.duckdb", variables)
+    assert result.returncode == 0, result.stdout[-3000:]
+    [(rows, converted_at)] = query(
+        tmp_path / "db.duckdb",
+        "select count(*), count(converted_at) from staging.base_crm__leads",
+    )
+    assert (rows, converted_at) == (50, 0)
