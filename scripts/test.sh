@@ -13,8 +13,8 @@ ruff format --check python tests bench
 echo "==> sqlfluff lint"
 sqlfluff lint models tests/data --disable-progress-bar
 
-echo "==> pytest (two workers, one test file each at a time)"
-pytest -n 2 --dist loadfile
+echo "==> pytest (two workers; tests/python/conftest.py groups them)"
+pytest -n 2 --dist loadgroup
 
 echo "==> dbt build (data and unit tests) on the demo CRM"
 DEMO_DIR="${LEADSCORE_RAW_DATA_PATH:-data/demo}"
