@@ -93,22 +93,67 @@ def test_auto_keeps_a_fresh_champion_and_only_scores(
     assert champion_run(pl.concat([first_run, run]))["run_id"] == first_run.item(0, "run_id")
 
 
+@pytest.fixture(scope="module")
+def early_run(panel: pl.DataFrame) -> pl.DataFrame:
+    """A champion trained three weeks ago: it saw the panel up to then, the last two dates
+    without outcomes yet."""
+    dates = sorted(panel.get_column("as_of_date").unique().to_list())
+    early_date = dates[-4]
+    early = panel.filter(pl.col("as_of_date") <= early_date).with_columns(
+        pl.when(pl.col("as_of_date") >= dates[-5])
+        .then(None)
+        .otherwise(pl.col("label"))
+        .alias("label")
+    )
+    settings = LifecycleSettings(min_labelled=200, train=LOGISTIC)
+    return training_run(early, None, settings, early_date, RAN_AT)
+
+
 def test_old_champion_is_retrained_and_a_worse_challenger_is_not_promoted(
-    panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
+    panel: pl.DataFrame, score_date: dt.date, early_run: pl.DataFrame
 ) -> None:
     # a challenger that may only use one uninformative feature is worse on the same rows
     weak = dataclasses.replace(LOGISTIC, features=FeatureConfig(features=("days_since_created",)))
-    settings = LifecycleSettings(min_labelled=200, retrain_max_age_days=30, train=weak)
-    later = score_date + dt.timedelta(days=40)
-    run = training_run(panel, first_run, settings, later, RAN_AT + dt.timedelta(days=40))
+    settings = LifecycleSettings(min_labelled=200, retrain_max_age_days=14, train=weak)
+    age = (score_date - early_run.item(0, "score_date")).days
+    run = training_run(panel, early_run, settings, score_date, RAN_AT + dt.timedelta(days=age))
     row = run.row(0, named=True)
     assert row["action"] == "trained"
-    assert row["action_reason"] == "champion is 40 days old (max 30)"
+    assert row["action_reason"] == f"champion is {age} days old (max 14)"
     assert row["is_promoted"] is False
     assert row["promotion_reason"].startswith("keep champion")
-    assert row["champion_version_id"] == first_run.item(0, "version_id")
-    runs = pl.concat([first_run, run])
-    assert champion_run(runs)["version_id"] == first_run.item(0, "version_id")
+    assert row["champion_version_id"] == early_run.item(0, "version_id")
+    runs = pl.concat([early_run, run])
+    assert champion_run(runs)["version_id"] == early_run.item(0, "version_id")
+
+
+def test_the_champion_is_compared_only_on_test_dates_it_never_learned_from(
+    panel: pl.DataFrame, score_date: dt.date, early_run: pl.DataFrame
+) -> None:
+    settings = LifecycleSettings(min_labelled=200, retrain_policy="always", train=LOGISTIC)
+    run = training_run(panel, early_run, settings, score_date, RAN_AT + dt.timedelta(days=21))
+    row = run.row(0, named=True)
+    seen_until = early_run.item(0, "refit_end")
+    assert row["test_start"] <= seen_until < row["test_end"]
+    newer = panel.filter(
+        (pl.col("as_of_date") > seen_until) & (pl.col("as_of_date") <= row["test_end"])
+    )
+    assert f"compared on the {newer.height} test rows after {seen_until}" in row["promotion_reason"]
+    assert row["champion_pr_auc_on_test"] is not None
+
+
+def test_a_refitted_champion_is_not_compared_on_rows_it_learned_from(
+    panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
+) -> None:
+    # the champion was refitted on every labelled date; a challenger on the same data has
+    # no test date the champion has not seen, so it cannot win on the champion's own rows
+    assert first_run.item(0, "refit_end") is not None
+    settings = LifecycleSettings(min_labelled=200, retrain_policy="always", train=LOGISTIC)
+    run = training_run(panel, first_run, settings, score_date, RAN_AT + dt.timedelta(days=1))
+    row = run.row(0, named=True)
+    assert row["action"] == "trained"
+    assert row["is_promoted"] is False
+    assert "no test date is newer" in row["promotion_reason"]
 
 
 def test_policy_never_does_not_train(panel: pl.DataFrame, score_date: dt.date) -> None:
@@ -159,8 +204,10 @@ def test_dbt_meta_becomes_settings_with_clear_errors() -> None:
             "tier_thresholds": "{'sales_now': 85, 'nurture': 40}",
             "min_test_converted_leads": "40",
             "min_calibration_converted_leads": 30,
+            "model_refit": "False",
         }
     )
+    assert settings.train.refit is False
     assert settings.train.split.min_test_converted_leads == 40
     assert settings.train.split.min_calibration_converted_leads == 30
     assert settings.retrain_policy == "always"
@@ -171,6 +218,12 @@ def test_dbt_meta_becomes_settings_with_clear_errors() -> None:
     assert "is_score_date" in settings.train.features.exclude
     with pytest.raises(MLInputError, match="retrain_policy"):
         lifecycle_settings({"retrain_policy": "sometimes"})
+    required = {"min_test_converted_leads": 50, "min_calibration_converted_leads": 50}
+    assert lifecycle_settings(required).train.refit is True
+    with pytest.raises(
+        MLInputError, match="var model_refit must be true or false; got 'sometimes'"
+    ):
+        lifecycle_settings(required | {"model_refit": "sometimes"})
     with pytest.raises(MLInputError, match="var min_test_converted_leads is not set"):
         lifecycle_settings({"retrain_policy": "auto"})
     with pytest.raises(MLInputError, match="score_scale"):

@@ -33,6 +33,7 @@ from leadscore.ml.importance import permutation_importance_table
 from leadscore.ml.scoring import predict_frame
 from leadscore.ml.synthetic import make_synthetic_panel
 from leadscore.ml.train import version_id
+from polars.testing import assert_frame_equal
 from sklearn.preprocessing import FunctionTransformer
 
 TRAINED_AT = dt.datetime(2025, 9, 1, 6, 0)
@@ -54,6 +55,12 @@ def small_panel(panel: pl.DataFrame) -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def result(panel: pl.DataFrame) -> TrainResult:
     return train_model(panel, TRAINED_AT, TrainConfig(params=FAST))
+
+
+@pytest.fixture(scope="module")
+def held_out(panel: pl.DataFrame) -> TrainResult:
+    """Without the refit: the bundle is the model the held-out metrics describe."""
+    return train_model(panel, TRAINED_AT, TrainConfig(params=FAST, refit=False))
 
 
 @pytest.fixture(scope="module")
@@ -274,14 +281,16 @@ def test_garbage_bytes_are_not_a_model() -> None:
 
 
 def test_champion_is_kept_when_a_worse_challenger_is_compared_on_its_window(
-    panel: pl.DataFrame, result: TrainResult
+    panel: pl.DataFrame, held_out: TrainResult
 ) -> None:
     noise_only = FeatureConfig(features=("mobile_share_90d", "trend_7d_vs_30d", "region"))
     challenger = train_model(
-        panel, TRAINED_AT, TrainConfig(features=noise_only, candidates=("logistic",))
+        panel,
+        TRAINED_AT,
+        TrainConfig(features=noise_only, candidates=("logistic",), refit=False),
     )
     window = panel.filter(pl.col("as_of_date").is_in(list(challenger.split.test_dates)))
-    champion_metrics = evaluate_bundle(result.bundle, window).model
+    champion_metrics = evaluate_bundle(held_out.bundle, window).model
     challenger_metrics = evaluate_bundle(challenger.bundle, window).model
     assert challenger_metrics == challenger.evaluation.model
     decision = should_promote(challenger_metrics, champion_metrics, tolerance=0.005)
@@ -290,11 +299,71 @@ def test_champion_is_kept_when_a_worse_challenger_is_compared_on_its_window(
 
 
 def test_evaluate_bundle_reports_the_rules_score_on_the_same_rows(
+    held_out: TrainResult, panel: pl.DataFrame
+) -> None:
+    window = panel.filter(pl.col("as_of_date").is_in(list(held_out.split.test_dates)))
+    evaluation = evaluate_bundle(held_out.bundle, window)
+    assert evaluation == held_out.evaluation
+
+
+def test_the_refit_learns_from_every_labelled_row_and_keeps_the_held_out_metrics(
+    result: TrainResult, held_out: TrainResult, panel: pl.DataFrame
+) -> None:
+    labelled = panel.filter(pl.col("label").is_not_null())
+    refit = result.bundle.metadata["refit"]
+    assert refit["done"] is True
+    assert refit["rows"] == labelled.height
+    assert refit["positive"] == int(labelled.get_column("label").sum())
+    assert refit["end"] == max(result.split.test_dates).isoformat()
+    # selection, calibration and the test metrics are those of the run without the refit
+    assert result.evaluation == held_out.evaluation
+    assert result.bundle.metadata["model_kind"] == held_out.bundle.metadata["model_kind"]
+    # ... and the held-out probabilities behind them travel with the result
+    rows = result.test_rows.join(panel, on=["lead_id", "as_of_date"], how="left")
+    assert rows.height == result.evaluation.model.n_rows
+    np.testing.assert_allclose(
+        rows.get_column("_probability").to_numpy(),
+        held_out.bundle.model.predict_proba(prepare_features(rows, held_out.bundle.spec))[:, 1],
+        rtol=1e-12,
+    )
+    # the model that scores is another one: it has seen the test dates
+    assert result.bundle.version_id != held_out.bundle.version_id
+    window = panel.filter(pl.col("as_of_date").is_in(list(result.split.test_dates)))
+    assert evaluate_bundle(result.bundle, window).model != result.evaluation.model
+
+
+def test_the_refit_model_is_calibrated_out_of_fold(
     result: TrainResult, panel: pl.DataFrame
 ) -> None:
-    window = panel.filter(pl.col("as_of_date").is_in(list(result.split.test_dates)))
-    evaluation = evaluate_bundle(result.bundle, window)
-    assert evaluation == result.evaluation
+    labelled = panel.filter(pl.col("label").is_not_null())
+    probability = result.bundle.model.predict_proba(prepare_features(labelled, result.bundle.spec))
+    observed = labelled.get_column("label").mean()
+    assert abs(float(probability[:, 1].mean()) - observed) < 0.2 * observed
+    # one calibrated classifier (not an ensemble of fold models), no fold indices stored
+    assert len(result.bundle.model.calibrated_classifiers_) == 1
+    assert result.bundle.model.cv == 3
+
+
+def test_the_refit_is_skipped_with_a_reason_when_too_few_leads_converted(
+    panel: pl.DataFrame,
+) -> None:
+    trained = train_model(
+        panel, TRAINED_AT, TrainConfig(params=FAST, candidates=("logistic",), refit_folds=10_000)
+    )
+    refit = trained.bundle.metadata["refit"]
+    assert refit["done"] is False
+    assert "too few for 10000 calibration folds" in refit["reason"]
+    assert trained.bundle.metadata["counts"]["refit_rows"] == 0
+    # the bundle is the held-out model
+    window = panel.filter(pl.col("as_of_date").is_in(list(trained.split.test_dates)))
+    assert evaluate_bundle(trained.bundle, window) == trained.evaluation
+
+
+def test_the_refit_round_trips_through_the_model_file(
+    result: TrainResult, today: pl.DataFrame
+) -> None:
+    loaded = loads_bundle(dumps_bundle(result.bundle))
+    assert_frame_equal(score_leads(loaded, today), score_leads(result.bundle, today))
 
 
 def test_max_features_refit_is_kept_only_within_tolerance(small_panel: pl.DataFrame) -> None:

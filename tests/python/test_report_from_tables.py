@@ -214,6 +214,34 @@ def test_a_champion_fills_card_metrics_charts_and_out_of_sample_health() -> None
     assert "new champion" in html
 
 
+def test_a_refitted_champion_charts_its_held_out_predictions_not_the_in_sample_replay() -> None:
+    # the replayed backtest separates perfectly (the refit learned those rows); the held-out
+    # fit did not: 50 leads, 10 converted, half of them ranked below the others
+    labels = [1] * 10 + [0] * 40
+    probability = [0.05] * 5 + [0.6] * 5 + [0.1] * 40
+    held_out = {
+        "label": labels,
+        "probability": probability,
+        "score": [int(p * 100) for p in probability],
+        "points": [50.0] * 50,
+    }
+    run = champion_run() | {
+        "refit_end": TEST_END,
+        "test_predictions": json.dumps(held_out),
+    }
+    runs = pl.DataFrame([run], schema=RUN_SCHEMA)
+    scores = pl.DataFrame({"scoring_method": ["model"], "scoring_method_reason": ["model lsm"]})
+    data = report_data_from_tables(runs, scores, None, backtest(True), None, None)
+    assert sum(b.leads for b in data.calibration) == 50
+    assert sum(row.leads for row in data.tiers if row.scorer == "model") == 50
+    assert sum(row.leads for row in data.tiers if row.scorer == "points") == 50
+    assert data.card.parameters["refit"] == f"on every labelled as-of date up to {TEST_END}"
+    # the five converted leads the held-out fit ranked lowest show as an under-prediction
+    assert [(b.leads, b.actual_rate) for b in data.calibration if b.predicted_mean < 0.1] == [
+        (5, 1.0)
+    ]
+
+
 def test_drift_lists_moving_and_important_features_and_says_what_is_left_out() -> None:
     data = report_data_from_tables(None, None, None, None, drift_table(40), None)
     listed = [row.feature for row in data.drift]

@@ -40,6 +40,8 @@ backtest as (
         -- where the as-of date sits in the champion's data
         case
             when runs.run_id is null then null
+            -- a refitted champion learned from every as-of date up to refit_end
+            when backtest_scores.as_of_date <= runs.refit_end then 'refit'
             when backtest_scores.as_of_date <= runs.train_end then 'training'
             when backtest_scores.as_of_date < runs.validation_start then 'gap'
             when backtest_scores.as_of_date < runs.test_start then 'calibration'

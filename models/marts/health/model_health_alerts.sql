@@ -1,7 +1,7 @@
 {#- The monitoring alerts of this build, one row per alert (see
     health_docs.md, health_alerts): calibration and AUC on
     the most recent var health_recent_weeks labelled weekly as-of dates of
-    the backtest (pooled), drift from model_drift. Raised only while a
+    the backtest (pooled) that the champion never learned from, drift from model_drift. Raised only while a
     champion exists. -#}
 {%- set psi_drift = var('health_psi_drift') -%}
 {%- set top_k = var('health_drift_top_features') -%}
@@ -38,9 +38,12 @@ champion as (
 ),
 
 recent_dates as (
+    -- out of sample only: weeks a refitted champion learned from say nothing
     select distinct as_of_date
     from backtest
-    where is_labelled
+    where
+        is_labelled
+        and (champion_window is null or champion_window in ('test', 'after'))
     order by 1 desc
     limit {{ var('health_recent_weeks') }}
 ),

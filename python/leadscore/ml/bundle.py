@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import skops.io as sio
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 
 from leadscore.ml.errors import MLInputError, UntrustedModelError
@@ -51,7 +52,8 @@ class ModelBundle:
     """A trained, calibrated model with everything needed to score and explain.
 
     Attributes:
-        model: ``CalibratedClassifierCV(FrozenEstimator(pipeline))``.
+        model: ``CalibratedClassifierCV(FrozenEstimator(pipeline))`` calibrated on held-out
+            dates, or, refitted, ``CalibratedClassifierCV(pipeline, ensemble=False)``.
         spec: the features and their training dtypes.
         reference: sorted calibrated probabilities of the reference population.
         explainer: see :mod:`leadscore.ml.explain`.
@@ -77,8 +79,14 @@ class ModelBundle:
 
     @property
     def base_pipeline(self) -> Pipeline:
-        """The fitted, uncalibrated ``Pipeline(preprocess, model)`` inside the calibrator."""
-        return self.model.estimator.estimator
+        """The fitted, uncalibrated ``Pipeline(preprocess, model)`` inside the calibrator.
+
+        Calibrated on held-out dates, the model wraps a ``FrozenEstimator``; refitted on every
+        labelled row (``ensemble=False``), its one calibrated classifier holds the pipeline.
+        """
+        if isinstance(self.model.estimator, FrozenEstimator):
+            return self.model.estimator.estimator
+        return self.model.calibrated_classifiers_[0].estimator
 
 
 def dumps_bundle(bundle: ModelBundle) -> bytes:

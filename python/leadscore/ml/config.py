@@ -134,6 +134,10 @@ class TrainConfig:
         explain_top_k: gradient boosting explains (by occlusion) only the top-k features by
             importance; the linear model explains all features exactly.
         max_train_rows: if set, a seeded subsample of training rows bounds time and memory.
+        refit: after selection, calibration and the held-out metrics, fit the selected model
+            again on every labelled row (the newest outcomes included) and calibrate it out of
+            fold (``refit_folds`` folds grouped by lead). The bundle scores with the refit
+            model; the metrics stay those of the held-out run.
         tiers: tier name and minimum score, highest first.
         calibration_bins: bins for the expected calibration error.
     """
@@ -153,6 +157,8 @@ class TrainConfig:
     max_features_tolerance: float = 0.005
     explain_top_k: int = 10
     max_train_rows: int | None = None
+    refit: bool = True
+    refit_folds: int = 3
     tiers: tuple[tuple[str, int], ...] = DEFAULT_TIERS
     calibration_bins: int = 10
 

@@ -18,6 +18,19 @@ def _optional_int(value: Any) -> int | None:
     return int(value)
 
 
+def _flag(meta: dict[str, Any], key: str, default: bool) -> bool:
+    """A true/false var: dbt renders it into meta as text ("True", "false", ...)."""
+    value = meta.get(key, default)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1", "on"):
+        return True
+    if text in ("false", "no", "0", "off"):
+        return False
+    raise MLInputError(f"var {key} must be true or false; got {value!r}.")
+
+
 def _required(meta: dict[str, Any], key: str) -> Any:
     if meta.get(key) in (None, "", "None"):
         raise MLInputError(
@@ -62,6 +75,7 @@ def lifecycle_settings(meta: dict[str, Any] | None) -> LifecycleSettings:
         score_scale=str(meta.get("score_scale", "percentile")),  # type: ignore[arg-type]
         max_features=_optional_int(meta.get("model_max_features")),
         max_train_rows=_optional_int(meta.get("model_max_train_rows")),
+        refit=_flag(meta, "model_refit", True),
         tiers=tier_config(meta),
     )
     return LifecycleSettings(

@@ -25,8 +25,14 @@ import polars as pl
 from leadscore.ml.bundle import dumps_bundle, loads_bundle
 from leadscore.ml.config import ScoringConfig, TrainConfig
 from leadscore.ml.errors import MLInputError
-from leadscore.ml.metrics import Metrics
-from leadscore.ml.policy import choose_scoring_method, needs_retraining, should_promote
+from leadscore.ml.metrics import Metrics, evaluate_scores
+from leadscore.ml.policy import (
+    PromotionDecision,
+    beats_rules,
+    choose_scoring_method,
+    needs_retraining,
+    should_promote,
+)
 from leadscore.ml.scoring import evaluate_bundle, score_leads
 from leadscore.ml.split import lead_time_split, time_split
 from leadscore.ml.train import train_model
@@ -54,6 +60,11 @@ RUN_SCHEMA: dict[str, pl.DataType] = {
     "validation_positive": pl.Int64,
     "test_rows": pl.Int64,
     "test_positive": pl.Int64,
+    # the refit on every labelled row (null when the model was not refitted)
+    "refit_end": pl.Date,
+    "refit_rows": pl.Int64,
+    "refit_positive": pl.Int64,
+    "refit_reason": pl.Utf8,  # why a trained model was not refitted (null when it was)
     "labelled_rows": pl.Int64,
     "labelled_positive": pl.Int64,
     "labelled_leads": pl.Int64,  # distinct leads with a labelled row
@@ -76,11 +87,32 @@ RUN_SCHEMA: dict[str, pl.DataType] = {
     "importance": pl.Utf8,  # JSON list of {feature, importance, ...}
     "library_versions": pl.Utf8,  # JSON
     "model_bundle": pl.Binary,  # skops bytes
+    # JSON {"label": [...], "probability": [...], "score": [...], "points": [...]}: the held-out
+    # test predictions (seeded sample of at most TEST_PREDICTIONS_MAX rows), for the report's
+    # charts: a refitted champion replayed on its test window would be scored in sample
+    "test_predictions": pl.Utf8,
     "dropped_features": pl.Utf8,  # JSON list of {feature, why}: degenerate, not fitted
     "preflight": pl.Utf8,  # JSON: labelled and converted leads per period, and advice
     # null when a healthy model scores; else one sentence: the cause and the fix
     "warning": pl.Utf8,
 }
+
+
+#: The most held-out test predictions a training run keeps (seeded sample above).
+TEST_PREDICTIONS_MAX = 20_000
+
+
+def _test_predictions(test: pl.DataFrame, label: str, points: str, seed: int) -> str:
+    if test.height > TEST_PREDICTIONS_MAX:
+        test = test.sample(TEST_PREDICTIONS_MAX, seed=seed)
+    columns = {
+        "label": test.get_column(label).cast(pl.Int64).to_list(),
+        "probability": [round(p, 6) for p in test.get_column("_probability").to_list()],
+        "score": test.get_column("_score").cast(pl.Int64).to_list(),
+    }
+    if points in test.columns:
+        columns["points"] = test.get_column(points).cast(pl.Float64).to_list()
+    return json.dumps(columns)
 
 
 @dataclass(frozen=True)
@@ -185,9 +217,10 @@ def training_run(
         )
 
     new_conversions = n_positive
-    if champion is not None and champion.get("test_end") is not None:
+    seen_until = None if champion is None else _seen_until(champion)
+    if seen_until is not None:
         new_conversions = int(
-            labelled.filter(pl.col(date_column) > champion["test_end"]).get_column(label).sum() or 0
+            labelled.filter(pl.col(date_column) > seen_until).get_column(label).sum() or 0
         )
     retrain, retrain_reason = needs_retraining(
         settings.retrain_policy,  # type: ignore[arg-type]
@@ -252,6 +285,7 @@ def training_run(
             "learn from."
         )
     counts = metadata["counts"]
+    refit = metadata.get("refit") or {}
     return _row(
         run,
         action="trained",
@@ -272,6 +306,10 @@ def training_run(
         validation_positive=counts["calibration_positive"] + counts["test_positive"],
         test_rows=counts["test_rows"],
         test_positive=counts["test_positive"],
+        refit_end=_date(refit["end"]) if refit.get("done") else None,
+        refit_rows=counts.get("refit_rows") if refit.get("done") else None,
+        refit_positive=counts.get("refit_positive") if refit.get("done") else None,
+        refit_reason=None if refit.get("done") else refit.get("reason"),
         roc_auc=challenger_metrics.roc_auc,
         pr_auc=challenger_metrics.pr_auc,
         brier=challenger_metrics.brier,
@@ -292,6 +330,12 @@ def training_run(
         importance=json.dumps(metadata["importance"], sort_keys=True, default=str),
         library_versions=json.dumps(metadata["library_versions"], sort_keys=True),
         model_bundle=dumps_bundle(bundle),
+        test_predictions=_test_predictions(
+            result.test_rows,
+            settings.train.features.label_column,
+            settings.train.features.points_column,
+            settings.train.seed,
+        ),
         dropped_features=json.dumps(metadata.get("dropped_features", [])),
         warning=warning,
     )
@@ -306,25 +350,82 @@ def _promotion(
 ) -> tuple[Any, Metrics | None, str | None]:
     """The promotion decision: beat the rules score, then the champion, on the same rows.
 
-    A champion whose bundle cannot be read is not compared with (the challenger competes
-    with the rules alone).
+    The rules gate uses the challenger's whole test window. The champion is compared on the
+    test dates it never learned from: a refitted champion has seen every labelled as-of date
+    up to its ``refit_end``, so only later test dates count, with the challenger's held-out
+    probabilities on the same rows. When no such date holds both outcomes, the champion stays
+    (the challenger learned from nothing newer). A champion whose bundle cannot be read is not
+    compared with.
     """
-    champion_metrics: Metrics | None = None
+    version = None if champion is None else champion["version_id"]
+    champion_bundle = None
     if champion is not None and champion["model_bundle"] is not None:
         try:
             champion_bundle = loads_bundle(champion["model_bundle"])
         except Exception:
             champion_bundle = None
-        if champion_bundle is not None:
-            test_rows = labelled.filter(pl.col(date_column).is_in(list(result.split.test_dates)))
-            champion_metrics = evaluate_bundle(champion_bundle, test_rows).model
-    decision = should_promote(
-        result.evaluation.model,
-        champion_metrics,
-        tolerance=settings.promotion_tolerance,
-        points=result.evaluation.points,
+    challenger_all = result.evaluation.model
+    points = result.evaluation.points
+    if champion_bundle is None:
+        decision = should_promote(
+            challenger_all, None, tolerance=settings.promotion_tolerance, points=points
+        )
+        return decision, None, version
+    gate = ""
+    if points is not None:
+        passed, gate = beats_rules(challenger_all, points)
+        if not passed:
+            return PromotionDecision(False, f"keep champion: {gate}"), None, version
+    fc = settings.train.features
+    test = result.test_rows
+    seen_until = _seen_until(champion)
+    if seen_until is not None:
+        test = test.filter(pl.col(date_column) > seen_until)
+    n_positive = int(test.get_column(fc.label_column).sum() or 0) if test.height else 0
+    if n_positive == 0 or n_positive == test.height:
+        # nothing the champion has not learned from: the challenger is no fresher
+        what = (
+            "no test date is newer"
+            if test.height == 0
+            else f"the {test.height} test rows newer than that hold only one outcome"
+        )
+        return (
+            PromotionDecision(
+                False,
+                f"keep champion: it learned from every as-of date up to {seen_until} and {what}, "
+                "so the challenger cannot be compared with it on rows it never saw",
+            ),
+            None,
+            version,
+        )
+    rows = test.select(fc.id_column, date_column).join(
+        labelled, on=[fc.id_column, date_column], how="left"
     )
-    return decision, champion_metrics, None if champion is None else champion["version_id"]
+    champion_metrics = evaluate_bundle(champion_bundle, rows).model
+    y = test.get_column(fc.label_column).cast(pl.Int64).to_numpy()
+    p = test.get_column("_probability").to_numpy()
+    score = test.get_column("_score").to_numpy()
+    challenger = evaluate_scores(y, p, score, settings.train.tiers, settings.train.calibration_bins)
+    decision = should_promote(challenger, champion_metrics, tolerance=settings.promotion_tolerance)
+    reason = decision.reason
+    if seen_until is not None and test.height < challenger_all.n_rows:
+        reason += (
+            f" (compared on the {test.height} test rows after {seen_until}, which the "
+            "champion never learned from)"
+        )
+    if gate:
+        reason += f"; {gate}"
+    return PromotionDecision(decision.promote, reason), champion_metrics, version
+
+
+def _seen_until(champion: dict[str, Any]) -> dt.date | None:
+    """The last as-of date a champion learned from: the end of its refit, or, not refitted,
+    the day before its test window (its calibrator saw the dates before)."""
+    if champion.get("refit_end") is not None:
+        return champion["refit_end"]
+    if champion.get("test_start") is not None:
+        return champion["test_start"] - dt.timedelta(days=1)
+    return None
 
 
 def preflight(

@@ -22,6 +22,7 @@ import skops
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
+from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 
 import leadscore
@@ -62,7 +63,11 @@ class TrainResult:
             the calibration dates), ``selected``.
         importance: permutation importance of the selected model (see ``importance.py``),
             with ``in_model`` telling whether the feature is in the final model.
-        evaluation: model and rules-score metrics on the test dates.
+        evaluation: model and rules-score metrics on the test dates (of the model selected
+            and calibrated before the refit, which never saw them).
+        test_rows: the test rows (key, label, points score) with ``_probability`` and
+            ``_score``, the held-out probability and score behind ``evaluation``: a champion
+            can be compared with this model on any subset of them.
     """
 
     bundle: ModelBundle
@@ -70,6 +75,7 @@ class TrainResult:
     candidates: pl.DataFrame
     importance: pl.DataFrame
     evaluation: Evaluation
+    test_rows: pl.DataFrame
 
 
 def train_model(
@@ -198,16 +204,29 @@ def train_model(
     p_val = calibrated_probability(model, raw)
     reference = reference_distribution(p_val, config.reference_size)
     p_test = p_val[X_cal.height :]
+    score_test = to_score(p_test, reference, config.score_scale)
     evaluation = evaluate_with_points(
         y_test,
         p_test,
-        to_score(p_test, reference, config.score_scale),
+        score_test,
         test,
         fc.points_column,
         config.tiers,
         config.calibration_bins,
     )
     importance_order = importance.filter("in_model").get_column("feature").to_list()
+
+    # 6. Refit on every labelled row the score date allows (the newest outcomes included):
+    #    the held-out metrics above stay those of the model selected and calibrated before.
+    refit = _refit(labelled, selected, spec, config)
+    if refit["done"]:
+        model = refit.pop("model")
+        pipe = model.calibrated_classifiers_[0].estimator
+        transformed = np.asarray(pipe.named_steps["preprocess"].transform(X_val), dtype=np.float64)
+        raw = np.asarray(pipe.named_steps["model"].decision_function(transformed), np.float64)
+        reference = reference_distribution(
+            calibrated_probability(model, raw), config.reference_size
+        )
     explainer = build_explainer(pipe, spec, transformed, importance_order, config.explain_top_k)
 
     candidates = pl.DataFrame(
@@ -226,6 +245,8 @@ def train_model(
         "test_rows": test.height,
         "test_positive": int(y_test.sum()),
         "reference_size": int(reference.size),
+        "refit_rows": int(refit.get("rows", 0)),
+        "refit_positive": int(refit.get("positive", 0)),
     }
     params = config_to_dict(config)
     metadata: dict[str, Any] = {
@@ -241,6 +262,7 @@ def train_model(
         "dropped_features": dropped,
         "candidates": candidates.to_dicts(),
         "feature_reduction": reduction,
+        "refit": refit,
         "metrics": evaluation.to_dict(),
         "importance": importance.to_dicts(),
         "explainer": {
@@ -258,7 +280,63 @@ def train_model(
         candidates=candidates,
         importance=importance,
         evaluation=evaluation,
+        test_rows=test.select(
+            *(
+                c
+                for c in (fc.id_column, fc.date_column, fc.label_column, fc.points_column)
+                if c in test.columns
+            )
+        ).with_columns(pl.Series("_probability", p_test), pl.Series("_score", score_test)),
     )
+
+
+def _refit(
+    labelled: pl.DataFrame, selected: str, spec: FeatureSpec, config: TrainConfig
+) -> dict[str, Any]:
+    """Fit the selected candidate again on every labelled row, calibrated out of fold.
+
+    ``CalibratedClassifierCV(ensemble=False)`` fits the calibrator on out-of-fold
+    predictions (folds grouped by lead, so no lead is in both halves of a fold) and the
+    pipeline on all rows. Returns ``{"done": True, "model": ..., rows, positive, leads,
+    start, end, folds}`` or ``{"done": False, "reason": ...}``.
+    """
+    fc = config.features
+    if not config.refit:
+        return {"done": False, "reason": "var model_refit is off"}
+    rows = labelled
+    if config.max_train_rows is not None and rows.height > config.max_train_rows:
+        rng = np.random.default_rng(config.seed)
+        rows = rows[np.sort(rng.choice(rows.height, size=config.max_train_rows, replace=False))]
+    y = _labels(rows, fc.label_column)
+    groups = rows.get_column(fc.id_column).cast(pl.String).to_numpy()
+    converted = rows.filter(pl.col(fc.label_column) == 1).get_column(fc.id_column).n_unique()
+    folds = config.refit_folds
+    if converted < folds or (rows.height - int(y.sum())) < folds:
+        return {
+            "done": False,
+            "reason": f"{converted} converted leads are too few for {folds} calibration folds",
+        }
+    X = prepare_features(rows, spec)
+    cv = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=config.seed)
+    splits = list(cv.split(np.zeros(rows.height), y, groups))
+    if any(len(np.unique(y[train])) < 2 or len(np.unique(y[test])) < 2 for train, test in splits):
+        return {"done": False, "reason": "a calibration fold lacks one of the two outcomes"}
+    base = build_pipeline(selected, spec, config.params, config.seed)
+    model = CalibratedClassifierCV(base, method=config.calibration, cv=splits, ensemble=False)
+    model.fit(X, y)
+    model.cv = folds  # the fold indices are not worth storing in the bundle
+    dates = rows.get_column(fc.date_column)
+    return {
+        "done": True,
+        "model": model,
+        "rows": rows.height,
+        "positive": int(y.sum()),
+        "leads": rows.get_column(fc.id_column).n_unique(),
+        "converted_leads": converted,
+        "start": dates.min().isoformat(),
+        "end": dates.max().isoformat(),
+        "folds": folds,
+    }
 
 
 def version_id(

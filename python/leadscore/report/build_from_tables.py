@@ -189,6 +189,13 @@ def model_card(
             value = value.get(key) if isinstance(value, Mapping) else None
         if value is not None:
             parameters[label] = ", ".join(map(str, value)) if isinstance(value, list) else value
+    if champion.get("refit_end") is not None:
+        rows = champion.get("refit_rows")
+        parameters["refit"] = f"on every labelled as-of date up to {champion['refit_end']}" + (
+            f" ({rows:,} rows)" if rows else ""
+        )
+    elif champion.get("refit_reason"):
+        parameters["refit"] = f"not refitted: {champion['refit_reason']}"
     return ModelCard(
         model_version=champion.get("version_id"),
         trained_at=champion.get("ran_at"),
@@ -260,6 +267,30 @@ def evaluation_rows(
     dates = labelled.get_column("as_of_date").unique().sort(descending=True).head(recent_weeks)
     window = labelled.filter(pl.col("as_of_date").is_in(dates.implode()))
     return window, f"the latest labelled weeks ({_span(window)})" if window.height else ""
+
+
+def held_out_rows(champion: Mapping[str, Any] | None) -> pl.DataFrame | None:
+    """The champion's held-out test predictions (``ml_training_runs.test_predictions``) as
+    backtest-shaped rows (label, model_probability, model_score, points_score), or None.
+
+    A refitted champion learned from its test window, so replaying it there (the backtest)
+    scores in sample; these are the predictions of the fit that never saw those rows.
+    """
+    raw = None if champion is None else champion.get("test_predictions")
+    if not raw:
+        return None
+    columns = json.loads(raw)
+    n = len(columns["label"])
+    if n == 0:
+        return None
+    return pl.DataFrame(
+        {
+            "label": pl.Series(columns["label"], dtype=pl.Int64),
+            "model_probability": pl.Series(columns["probability"], dtype=pl.Float64),
+            "model_score": pl.Series(columns["score"], dtype=pl.Int64),
+            "points_score": pl.Series(columns.get("points") or [None] * n, dtype=pl.Float64),
+        }
+    )
 
 
 def _span(rows: pl.DataFrame) -> str:
@@ -387,6 +418,10 @@ def report_data_from_tables(
     method, reason = scoring_in_use(scores)
     model_metrics, points = registry_metrics(champion)
     rows, _ = evaluation_rows(backtest, champion, settings.recent_weeks)
+    held_out = held_out_rows(champion)
+    if held_out is not None:
+        # the held-out predictions of the champion's test window, as scored before any refit
+        rows = held_out
     has_model = champion is not None and rows.height > 0 and "model_probability" in rows.columns
     model_rows = rows.filter(pl.col("model_probability").is_not_null()) if has_model else rows
     if champion is None:

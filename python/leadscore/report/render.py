@@ -784,7 +784,13 @@ def _health(data: ReportData) -> str:
             )
         )
     else:
-        charts.append(_empty("weekly ROC AUC needs at least two weeks with known outcomes."))
+        charts.append(
+            _empty(
+                "weekly ROC AUC needs at least two weeks with known outcomes that the model "
+                "never learned from (a refitted model learned from every week with known "
+                "outcomes; its held-out test figures are on the model card)."
+            )
+        )
     if len(rate_weeks) >= 2:
         predicted = [
             (xpos(w.week_start), w.predicted_rate)
