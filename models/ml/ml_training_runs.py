@@ -1,7 +1,8 @@
 """One row per build: whether a model was trained and promoted, and why.
 
-Thin: reads the labelled panel, the earlier runs and the previous build's monitoring
-alerts, calls leadscore.ml.lifecycle.training_run, returns its one row (appended).
+Thin: reads the labelled panel, the earlier runs, the preflight's counts for other horizons
+and the previous build's monitoring alerts, calls leadscore.ml.lifecycle.training_run,
+returns its one row (appended).
 
 Monitoring feeds back into retraining: when the previous build raised an alert (calibration,
 AUC or drift; table model_health_alert_history) for the model that is still champion,
@@ -47,5 +48,6 @@ def model(dbt, session):
         score_date=score_date,
         ran_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         drift_alert=drift_alert,
+        horizons=dbt.ref("ml_training_preflight").pl(),
     )
     return with_alert_reason(run, drift_alert, alert_reason)

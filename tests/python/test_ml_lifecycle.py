@@ -231,3 +231,79 @@ def test_dbt_meta_becomes_settings_with_clear_errors() -> None:
     assert dataclasses.asdict(scoring_config({"score_scale": "probability"}))["score_scale"] == (
         "probability"
     )
+
+
+def _horizons(configured: tuple[int, int], rows: list[tuple[int, int, int, int]]) -> pl.DataFrame:
+    """An ml_training_preflight table: (horizon, look-back, labelled, converted) per row."""
+    return pl.DataFrame(
+        [
+            {
+                "horizon_days": h,
+                "lookback_days": lb,
+                "is_configured": (h, lb) == configured,
+                "labelled_leads": n,
+                "converted_leads": c,
+            }
+            for h, lb, n, c in rows
+        ]
+    )
+
+
+def test_a_cold_start_names_the_horizon_that_would_learn(
+    panel: pl.DataFrame, score_date: dt.date
+) -> None:
+    """The preflight's advice is the workable horizon nearest the configured one, at the
+    configured look-back before a longer one, with its counts, in the run and its warning."""
+    settings = LifecycleSettings(min_labelled=10**6, min_conversions=100, train=LOGISTIC)
+    horizon = settings.train.split.gap_days
+    horizons = _horizons(
+        (horizon, 365),
+        [
+            (7, 365, 2_000_000, 150),  # enough, but far from the configured horizon
+            (30, 365, 1_500_000, 120),  # enough and nearest at the same look-back
+            (horizon, 365, 900_000, 90),  # configured: too few
+            (180, 365, 500_000, 40),
+            (horizon, 730, 3_000_000, 300),  # enough, but needs a longer look-back
+        ],
+    )
+    run = training_run(panel, None, settings, score_date, RAN_AT, horizons=horizons)
+    assert run.item(0, "action") == "cold_start"
+    checks = json.loads(run.item(0, "preflight"))
+    assert checks["suggestion"]["horizon_days"] == 30
+    assert checks["suggestion"]["lookback_days"] == 365
+    assert len(checks["horizons"]) == 5
+    warning = run.item(0, "warning")
+    assert "var horizon_days: 30 would give 1,500,000 labelled and 120 converted leads" in warning
+    assert "training_lookback_days" not in warning.split("Preflight:")[1]
+
+    # nothing at the configured look-back: the longer one, named with its var
+    only_longer = horizons.filter(pl.col("lookback_days") == 730).vstack(
+        horizons.filter(pl.col("is_configured"))
+    )
+    run = training_run(panel, None, settings, score_date, RAN_AT, horizons=only_longer)
+    assert (
+        f"var horizon_days: {horizon} and var training_lookback_days: 730 would give"
+        in run.item(0, "warning")
+    )
+
+
+def test_when_no_horizon_would_learn_the_advice_says_more_outcomes(
+    panel: pl.DataFrame, score_date: dt.date
+) -> None:
+    settings = LifecycleSettings(min_labelled=10**6, train=LOGISTIC)
+    horizon = settings.train.split.gap_days
+    horizons = _horizons((horizon, 365), [(7, 365, 10, 1), (horizon, 365, 12, 3)])
+    run = training_run(panel, None, settings, score_date, RAN_AT, horizons=horizons)
+    checks = json.loads(run.item(0, "preflight"))
+    assert checks["suggestion"] is None
+    assert "at most 3 converted leads" in checks["advice"]
+    assert "needs more outcomes" in run.item(0, "warning")
+
+
+def test_a_run_that_can_learn_gives_no_advice(
+    panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
+) -> None:
+    checks = json.loads(first_run.item(0, "preflight"))
+    assert "advice" not in checks
+    assert set(checks["periods"]) == {"train", "calibration", "test"}
+    assert all(p["converted_leads"] > 0 for p in checks["periods"].values())

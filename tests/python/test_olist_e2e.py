@@ -89,3 +89,22 @@ def test_the_model_beats_the_rules_and_a_plain_baseline_on_the_same_rows(
     assert live
     assert roc > points_roc and pr > points_pr
     assert roc >= baseline.roc_auc and pr >= baseline.pr_auc, figures
+
+
+def test_the_preflight_counts_what_the_training_run_learned_from(olist_build: Path) -> None:
+    """ml_training_preflight restates the panel's rules per lead: for the configured horizon
+    it must count exactly the labelled and converted leads the run saw, and a shorter horizon
+    labels more leads (their horizon is over sooner)."""
+    [(labelled, converted)] = query(
+        olist_build, "select labelled_leads, converted_leads from ml.ml_training_runs"
+    )
+    candidates = query(
+        olist_build,
+        "select horizon_days, labelled_leads, converted_leads, is_configured"
+        " from ml.ml_training_preflight where lookback_days = 365 order by 1",
+    )
+    configured = [(n, c) for _, n, c, is_configured in candidates if is_configured]
+    assert configured == [(labelled, converted)]
+    labelled_by_horizon = [n for _, n, _, _ in candidates]
+    assert labelled_by_horizon == sorted(labelled_by_horizon, reverse=True)
+    assert labelled_by_horizon[0] > labelled_by_horizon[-1]

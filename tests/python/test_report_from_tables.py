@@ -315,3 +315,53 @@ def test_manifest_is_one_row_naming_the_sections_shown() -> None:
         "alerts",
         "card",
     ]
+
+
+def test_training_data_shows_the_latest_preflight_with_its_advice() -> None:
+    """The report explains what the labelled history holds and which horizon would learn."""
+    preflight = {
+        "labelled_leads": 420,
+        "converted_leads": 12,
+        "min_labelled_leads": 500,
+        "min_converted_leads": 100,
+        "horizons": [
+            {
+                "horizon_days": 30,
+                "lookback_days": 365,
+                "is_configured": False,
+                "labelled_leads": 900,
+                "converted_leads": 130,
+            },
+            {
+                "horizon_days": 90,
+                "lookback_days": 365,
+                "is_configured": True,
+                "labelled_leads": 420,
+                "converted_leads": 12,
+            },
+        ],
+        "advice": "Preflight: var horizon_days: 30 would give 900 labelled and 130 converted",
+    }
+    older = {name: None for name in RUN_SCHEMA} | {
+        "run_id": "a",
+        "ran_at": dt.datetime(2026, 9, 1),
+        "action": "cold_start",
+        "preflight": json.dumps({**preflight, "labelled_leads": 1}),
+    }
+    latest = older | {
+        "run_id": "b",
+        "ran_at": dt.datetime(2026, 10, 1),
+        "preflight": json.dumps(preflight),
+    }
+    runs = pl.DataFrame([older, latest], schema=RUN_SCHEMA)
+    data = report_data_from_tables(runs, None, None, None, None, None)
+    assert data.training_data is not None
+    assert data.training_data.labelled_leads == 420  # the latest run, not the first
+    assert "training_data" in report_sections(data)
+    html = render_report(data)
+    section = html[html.index('id="training_data"') :]
+    section = section[: section.index("</section>")]
+    assert "420 leads, 12 of them converted" in section
+    assert "var horizon_days: 30 would give 900 labelled" in section
+    assert section.count("<tr") == 3  # header + two candidates
+    assert "(configured)" in section

@@ -160,6 +160,7 @@ def training_run(
     score_date: dt.date,
     ran_at: dt.datetime,
     drift_alert: bool = False,
+    horizons: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Decide, train and promote for one build; return its one-row run record.
 
@@ -171,6 +172,8 @@ def training_run(
         score_date: the date the build stands at.
         ran_at: when the build runs (recorded, never hashed).
         drift_alert: the previous build's monitoring raised a drift or calibration alert.
+        horizons: ``ml_training_preflight``: labelled and converted leads per candidate
+            horizon and look-back, for the advice a run that cannot learn gives.
     """
     label = settings.train.features.label_column
     date_column = settings.train.features.date_column
@@ -182,6 +185,8 @@ def training_run(
     n_converted = (
         labelled.filter(pl.col(label) == 1).get_column(id_column).n_unique() if n_labelled else 0
     )
+    checks = preflight(labelled, settings, n_leads, n_converted, horizons)
+    advice = checks.get("advice")
     run: dict[str, Any] = {
         "run_id": f"{score_date.isoformat()}@{ran_at.isoformat()}",
         "score_date": score_date,
@@ -190,9 +195,7 @@ def training_run(
         "labelled_positive": n_positive,
         "labelled_leads": n_leads,
         "converted_leads": n_converted,
-        "preflight": json.dumps(
-            preflight(labelled, settings, n_leads, n_converted), sort_keys=True, default=str
-        ),
+        "preflight": json.dumps(checks, sort_keys=True, default=str),
     }
     champion = champion_run(previous_runs)
 
@@ -210,9 +213,13 @@ def training_run(
             action_reason=method_reason,
             warning=(
                 f"No model yet: {_strip_rules(method_reason)}. Every lead is scored by the "
-                "points rules (seeds/points_rules.csv). To learn sooner: lower var "
-                "cold_start_min_conversions or cold_start_min_labelled, lengthen var "
-                "training_lookback_days, or shorten var horizon_days."
+                "points rules (seeds/points_rules.csv). "
+                + (
+                    advice
+                    or "To learn sooner: lower var cold_start_min_conversions or "
+                    "cold_start_min_labelled, lengthen var training_lookback_days, or "
+                    "shorten var horizon_days."
+                )
             ),
         )
 
@@ -257,7 +264,11 @@ def training_run(
             run,
             action="failed",
             action_reason=f"training failed: {error}",
-            warning=f"Training could not learn from this data: {error} {keeps}",
+            warning=" ".join(
+                part
+                for part in (f"Training could not learn from this data: {error}", keeps, advice)
+                if part
+            ),
         )
     except Exception as error:
         detail = f"{type(error).__name__}: {error}"
@@ -429,13 +440,20 @@ def _seen_until(champion: dict[str, Any]) -> dt.date | None:
 
 
 def preflight(
-    labelled: pl.DataFrame, settings: LifecycleSettings, n_leads: int, n_converted: int
+    labelled: pl.DataFrame,
+    settings: LifecycleSettings,
+    n_leads: int,
+    n_converted: int,
+    horizons: pl.DataFrame | None = None,
 ) -> dict[str, Any]:
     """What the labelled history holds, and what would let a model learn when it cannot.
 
     Counts distinct leads (all, converted) overall and per period of the time split the
-    training would use; when the split is impossible, ``split_error`` says why and
-    ``advice`` which var to turn.
+    training would use (``periods``), and, from ``ml_training_preflight``, per candidate
+    horizon and look-back (``horizons``). When the configured pair cannot learn (too few
+    leads for the cold-start minimums, or no time split), ``advice`` is one sentence naming
+    the var to turn, with the nearest candidate that has enough (``suggestion``) or the best
+    there is.
     """
     fc = settings.train.features
     out: dict[str, Any] = {
@@ -445,33 +463,42 @@ def preflight(
         "min_labelled_leads": settings.min_labelled,
         "min_converted_leads": settings.min_conversions,
     }
+    candidates = (
+        [] if horizons is None else horizons.sort("lookback_days", "horizon_days").to_dicts()
+    )
+    if candidates:
+        out["horizons"] = candidates
+    enough = n_leads >= settings.min_labelled and n_converted >= settings.min_conversions
     if labelled.height == 0:
-        out["advice"] = (
-            "no labelled rows: no as-of date is a whole horizon before the score date. "
-            "Lengthen var training_lookback_days or shorten var horizon_days."
-        )
+        out["split_error"] = "no as-of date is a whole horizon before the score date"
+    else:
+        dates = labelled.get_column(fc.date_column)
+        out["first_labelled_date"] = dates.min()
+        out["last_labelled_date"] = dates.max()
+        try:
+            out["periods"] = _periods(labelled, settings)
+        except MLInputError as error:
+            out["split_error"] = str(error)
+    if enough and "split_error" not in out:
         return out
+    out |= _advice(out, candidates, settings)
+    return out
+
+
+def _periods(labelled: pl.DataFrame, settings: LifecycleSettings) -> dict[str, Any]:
+    """Rows, leads and converted leads of the training, calibration and test periods."""
+    fc = settings.train.features
     dates = labelled.get_column(fc.date_column)
-    out["first_labelled_date"] = dates.min()
-    out["last_labelled_date"] = dates.max()
     split_config = settings.train.split
-    try:
-        if split_config.min_test_converted_leads is not None:
-            positives = labelled.filter(pl.col(fc.label_column) == 1).group_by(fc.date_column)
-            by_date = {
-                row[0]: set(row[1])
-                for row in positives.agg(pl.col(fc.id_column).cast(pl.String)).iter_rows()
-            }
-            split = lead_time_split(by_date, dates.unique().to_list(), split_config)
-        else:
-            split = time_split(dates.unique().to_list(), split_config)
-    except MLInputError as error:
-        out["split_error"] = str(error)
-        out["advice"] = (
-            "lengthen var training_lookback_days, shorten var horizon_days, or lower "
-            "var min_test_converted_leads / min_calibration_converted_leads"
-        )
-        return out
+    if split_config.min_test_converted_leads is not None:
+        positives = labelled.filter(pl.col(fc.label_column) == 1).group_by(fc.date_column)
+        by_date = {
+            row[0]: set(row[1])
+            for row in positives.agg(pl.col(fc.id_column).cast(pl.String)).iter_rows()
+        }
+        split = lead_time_split(by_date, dates.unique().to_list(), split_config)
+    else:
+        split = time_split(dates.unique().to_list(), split_config)
     periods = {}
     for name, part_dates in (
         ("train", split.train_dates),
@@ -488,8 +515,64 @@ def preflight(
             .get_column(fc.id_column)
             .n_unique(),
         }
-    out["periods"] = periods
-    return out
+    return periods
+
+
+def _advice(
+    checks: dict[str, Any], rows: list[dict[str, Any]], settings: LifecycleSettings
+) -> dict[str, Any]:
+    """``advice`` (one sentence) and ``suggestion`` (a candidate, or None) for a run whose
+    configured horizon and look-back cannot learn.
+
+    The suggestion is the candidate that meets the cold-start minimums nearest the configured
+    horizon, at the configured look-back before a longer one. The sentence does not restate
+    the problem: the run's warning says it just before.
+    """
+    horizon = settings.train.split.gap_days
+    configured = [r for r in rows if r["is_configured"]]
+    lookback = configured[0]["lookback_days"] if configured else None
+    workable = [
+        r
+        for r in rows
+        if not r["is_configured"]
+        and r["labelled_leads"] >= settings.min_labelled
+        and r["converted_leads"] >= settings.min_conversions
+    ]
+    workable.sort(key=lambda r: (r["lookback_days"] != lookback, abs(r["horizon_days"] - horizon)))
+    if workable:
+        best = workable[0]
+        change = [f"var horizon_days: {best['horizon_days']}"]
+        if best["lookback_days"] != lookback:
+            change.append(f"var training_lookback_days: {best['lookback_days']}")
+        return {
+            "suggestion": best,
+            "advice": (
+                f"Preflight: {' and '.join(change)} would give {best['labelled_leads']:,} "
+                f"labelled and {best['converted_leads']:,} converted leads, above the minimums "
+                f"(horizon_days {horizon} gives {checks['labelled_leads']:,} and "
+                f"{checks['converted_leads']:,}; ml_training_preflight lists every candidate)."
+            ),
+        }
+    if rows:
+        most = max(rows, key=lambda r: (r["converted_leads"], r["labelled_leads"]))
+        return {
+            "suggestion": None,
+            "advice": (
+                f"Preflight: no horizon from {min(r['horizon_days'] for r in rows)} to "
+                f"{max(r['horizon_days'] for r in rows)} days gives enough (at most "
+                f"{most['converted_leads']:,} converted leads, with horizon_days "
+                f"{most['horizon_days']} and a {most['lookback_days']}-day look-back; the "
+                f"model needs {settings.min_conversions:,}): the export needs more outcomes, "
+                "or lower var cold_start_min_conversions."
+            ),
+        }
+    return {
+        "suggestion": None,
+        "advice": (
+            "Preflight: lengthen var training_lookback_days, shorten var horizon_days, or lower "
+            "var min_test_converted_leads / min_calibration_converted_leads."
+        ),
+    }
 
 
 def _strip_rules(reason: str) -> str:

@@ -41,10 +41,13 @@ from leadscore.report.data import (
     DriftThresholds,
     FeatureImportance,
     HealthWeek,
+    HorizonCandidate,
     ModelCard,
     ReportData,
     ScoreMetrics,
     TierThresholds,
+    TrainingData,
+    TrainingPeriod,
 )
 from leadscore.report.render import SECTION_TITLES
 
@@ -389,6 +392,44 @@ def alert_list(alerts: pl.DataFrame | None, runs: pl.DataFrame | None) -> list[A
 # --------------------------------------------------------------------------- the report
 
 
+def training_data(runs: pl.DataFrame | None) -> TrainingData | None:
+    """The latest run's preflight: labelled and converted leads per period and per candidate
+    horizon, with the advice a run that cannot learn gives (None before any run)."""
+    runs = _rows(runs)
+    if runs.height == 0 or "preflight" not in runs.columns:
+        return None
+    checks = _json(runs.sort(["ran_at", "run_id"]).row(-1, named=True)["preflight"])
+    if not checks:
+        return None
+    return TrainingData(
+        labelled_leads=checks["labelled_leads"],
+        converted_leads=checks["converted_leads"],
+        min_labelled_leads=checks["min_labelled_leads"],
+        min_converted_leads=checks["min_converted_leads"],
+        periods=tuple(
+            TrainingPeriod(
+                name=name,
+                start=period["start"],
+                end=period["end"],
+                leads=period["leads"],
+                converted_leads=period["converted_leads"],
+            )
+            for name, period in (checks.get("periods") or {}).items()
+        ),
+        horizons=tuple(
+            HorizonCandidate(
+                horizon_days=row["horizon_days"],
+                lookback_days=row["lookback_days"],
+                labelled_leads=row["labelled_leads"],
+                converted_leads=row["converted_leads"],
+                is_configured=bool(row.get("is_configured")),
+            )
+            for row in checks.get("horizons") or ()
+        ),
+        advice=checks.get("advice"),
+    )
+
+
 def report_data_from_tables(
     runs: pl.DataFrame | None,
     scores: pl.DataFrame | None,
@@ -469,6 +510,7 @@ def report_data_from_tables(
             if warnings is None or warnings.height == 0
             else tuple(warnings.sort("warning_kind").get_column("message").to_list())
         ),
+        training_data=training_data(runs),
     )
 
 
@@ -486,6 +528,7 @@ def report_sections(data: ReportData) -> list[str]:
         "drift": bool(data.drift) or data.score_psi is not None,
         "health": sum(1 for w in data.health if w.roc_auc is not None) >= 2,
         "alerts": bool(data.alerts),
+        "training_data": data.training_data is not None,
         "card": data.card.model_version is not None,
     }
     return [key for key in SECTION_TITLES if has[key]]

@@ -342,6 +342,41 @@ class Alert:
     reason: str
 
 
+@dataclass(frozen=True)
+class TrainingPeriod:
+    """One period of the time split the latest training used (or would use)."""
+
+    name: str  # train | calibration | test
+    start: date | str
+    end: date | str
+    leads: int
+    converted_leads: int
+
+
+@dataclass(frozen=True)
+class HorizonCandidate:
+    """What another horizon and look-back would give the training (the preflight)."""
+
+    horizon_days: int
+    lookback_days: int
+    labelled_leads: int
+    converted_leads: int
+    is_configured: bool = False
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """The latest build's preflight: what the labelled history holds, and advice."""
+
+    labelled_leads: int
+    converted_leads: int
+    min_labelled_leads: int
+    min_converted_leads: int
+    periods: Sequence[TrainingPeriod] = ()
+    horizons: Sequence[HorizonCandidate] = ()
+    advice: str | None = None
+
+
 Row = TypeVar("Row")
 
 _ROW_FIELDS: dict[str, type] = {
@@ -425,6 +460,8 @@ class ReportData:
     #: What a user must know about this build's scores (``marts.scoring_warnings``), shown
     #: first on the page.
     warnings: Sequence[str] = ()
+    #: The latest build's preflight (``ml_training_runs.preflight``).
+    training_data: TrainingData | None = None
 
     def __post_init__(self) -> None:
         where = "ReportData"

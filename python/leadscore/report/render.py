@@ -38,6 +38,7 @@ SECTION_TITLES: dict[str, str] = {
     "drift": "Drift",
     "health": "Health over time",
     "alerts": "Recent alerts",
+    "training_data": "Training data",
     "card": "Model card",
 }
 """Section id -> heading shown in the report (in page order)."""
@@ -858,6 +859,55 @@ def _alerts(data: ReportData) -> str:
     return _section("alerts", table + more)
 
 
+_PERIOD_NAMES = {"train": "Training", "calibration": "Calibration", "test": "Test (held out)"}
+
+
+def _training_data(data: ReportData) -> str:
+    t = data.training_data
+    if t is None:
+        return ""
+    intro = (
+        f"The labelled history holds {t.labelled_leads:,} leads, {t.converted_leads:,} of them "
+        f"converted within the horizon; the model needs {t.min_labelled_leads:,} and "
+        f"{t.min_converted_leads:,}."
+    )
+    body = f'<p class="notice">{esc(t.advice)}</p>' if t.advice else ""
+    if t.periods:
+        rows = "".join(
+            f"<tr><th>{esc(_PERIOD_NAMES.get(p.name, p.name))}</th>"
+            f"<td>{esc(_window((p.start, p.end)))}</td>"
+            f'<td class="num">{p.leads:,}</td><td class="num">{p.converted_leads:,}</td></tr>'
+            for p in t.periods
+        )
+        body += (
+            "<h3>Time split</h3><table><thead><tr><th>Period</th><th>As-of dates</th>"
+            '<th class="num">Leads</th><th class="num">Converted leads</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>"
+        )
+    if t.horizons:
+        yes, no = '<span class="badge ok">yes</span>', '<span class="badge drift">no</span>'
+        cells = []
+        for h in t.horizons:
+            ok = (
+                h.labelled_leads >= t.min_labelled_leads
+                and h.converted_leads >= t.min_converted_leads
+            )
+            cells.append(
+                ('<tr class="scorerow">' if h.is_configured else "<tr>")
+                + f'<td class="num">{h.horizon_days}</td><td class="num">{h.lookback_days}</td>'
+                + f'<td class="num">{h.labelled_leads:,}</td>'
+                + f'<td class="num">{h.converted_leads:,}</td>'
+                + f"<td>{yes if ok else no}{' (configured)' if h.is_configured else ''}</td></tr>"
+            )
+        body += (
+            '<h3 style="margin-top:14px">Other horizons and look-backs</h3><table><thead><tr>'
+            '<th class="num">Horizon (days)</th><th class="num">Look-back (days)</th>'
+            '<th class="num">Labelled leads</th><th class="num">Converted leads</th>'
+            f"<th>Enough to learn</th></tr></thead><tbody>{''.join(cells)}</tbody></table>"
+        )
+    return _section("training_data", body, lead=intro)
+
+
 def _card(data: ReportData) -> str:
     c = data.card
     method = "Model" if c.scoring_method == "model" else "Points rules"
@@ -1026,6 +1076,7 @@ def render_report(data: ReportData) -> str:
             _drift(data),
             _health(data),
             _alerts(data),
+            _training_data(data),
             _card(data),
         ]
     )
