@@ -7,7 +7,7 @@ DuckDB memory limit. Prints wall time, peak memory (max RSS of the dbt process),
 counts, the time of the feature models apart from reading and cleaning the export, and
 the ratio between the two runs.
 
-    python -m leadscore.demo --out /tmp/demo1m --leads 1000000 --format parquet
+    PYTHONPATH=tools python -m leadscore_demo --out /tmp/demo1m --leads 1000000 --format parquet
     python bench/bench_features.py --data /tmp/demo1m --memory-limit 8GB
 """
 

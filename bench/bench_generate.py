@@ -1,6 +1,6 @@
 """Benchmark the demo CRM generator: wall time, peak memory, rows and bytes per file.
 
-Runs ``python -m leadscore.demo`` as a child process (so its peak RSS is measured alone,
+Runs ``python -m leadscore_demo`` (tools/) as a child process (so its peak RSS is measured alone,
 from RUSAGE_CHILDREN) into a temporary folder, then reports every file it wrote.
 
     python bench/bench_generate.py                      # 1,000,000 leads, parquet
@@ -36,8 +36,8 @@ def count_rows(path: Path) -> int:
 def run_once(leads: int, fmt: str, out: Path, extra: list[str]) -> dict[str, float]:
     """Generate into `out`; return wall seconds and the child's own peak RSS (MB)."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "python"), env.get("PYTHONPATH", "")])
-    cmd = [sys.executable, "-m", "leadscore.demo", "--out", str(out), "--leads", str(leads)]
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tools"), env.get("PYTHONPATH", "")])
+    cmd = [sys.executable, "-m", "leadscore_demo", "--out", str(out), "--leads", str(leads)]
     cmd += ["--format", fmt, "--quiet", *extra]
     t0 = time.perf_counter()
     child = subprocess.Popen(cmd, env=env)

@@ -74,7 +74,7 @@ def main() -> int:
             [
                 sys.executable,
                 "-m",
-                "leadscore.demo",
+                "leadscore_demo",
                 "--out",
                 str(data),
                 "--leads",
@@ -86,7 +86,7 @@ def main() -> int:
                 "--quiet",
             ],
             check=True,
-            env=env,
+            env=dict(env, PYTHONPATH=str(PROJECT / "tools")),  # the generator is not in the package
         )
     database = work / "quality.duckdb"
     env.update(LEADSCORE_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(PROJECT))

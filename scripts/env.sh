@@ -31,3 +31,14 @@ ensure_venv() {
     fi
     export PATH="$VENV/bin:$PATH"
 }
+
+# Generate the demo CRM into folder $1 unless it already holds a leads table.
+# The generator is a tool beside the package (tools/leadscore_demo), not in it.
+ensure_demo() {
+    local out="$1"
+    if [ ! -f "$out/leads.csv" ] && [ ! -f "$out/leads.parquet" ]; then
+        echo "==> generating the demo CRM into $out"
+        PYTHONPATH="$LEADSCORE_ROOT/tools${PYTHONPATH:+:$PYTHONPATH}" \
+            python -m leadscore_demo --out "$out"
+    fi
+}

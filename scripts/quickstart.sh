@@ -6,11 +6,7 @@ source "$(dirname "$0")/env.sh"
 cd "$LEADSCORE_ROOT"
 ensure_venv
 
-DEMO_DIR="${LEADSCORE_RAW_DATA_PATH:-data/demo}"
-if [ ! -f "$DEMO_DIR/leads.csv" ] && [ ! -f "$DEMO_DIR/leads.parquet" ]; then
-    echo "==> generating the demo CRM into $DEMO_DIR"
-    python -m leadscore.demo --out "$DEMO_DIR"
-fi
+ensure_demo "${LEADSCORE_RAW_DATA_PATH:-data/demo}"
 mkdir -p warehouse
 echo "==> dbt build"
 dbt build "$@"

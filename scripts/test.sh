@@ -7,8 +7,8 @@ cd "$LEADSCORE_ROOT"
 ensure_venv
 
 echo "==> ruff"
-ruff check python tests bench
-ruff format --check python tests bench
+ruff check python tests bench tools
+ruff format --check python tests bench tools
 
 echo "==> sqlfluff lint"
 sqlfluff lint models tests/data --disable-progress-bar
@@ -17,10 +17,7 @@ echo "==> pytest (two workers; tests/python/conftest.py groups them)"
 pytest -n 2 --dist loadgroup
 
 echo "==> dbt build (data and unit tests) on the demo CRM"
-DEMO_DIR="${LEADSCORE_RAW_DATA_PATH:-data/demo}"
-if [ ! -f "$DEMO_DIR/leads.csv" ] && [ ! -f "$DEMO_DIR/leads.parquet" ]; then
-    python -m leadscore.demo --out "$DEMO_DIR"
-fi
+ensure_demo "${LEADSCORE_RAW_DATA_PATH:-data/demo}"
 mkdir -p warehouse
 LEADSCORE_DUCKDB_PATH="warehouse/test.duckdb" dbt build --full-refresh
 echo "==> all checks passed"

@@ -1,5 +1,5 @@
 """Random CRM worlds in the shape of the input contract (shared/CONTRACT.md), written from
-scratch for the contract fuzzer: none of this comes from leadscore.demo, so the project meets
+scratch for the contract fuzzer: none of this comes from leadscore_demo, so the project meets
 data it did not generate.
 
 A world is a seeded `Variant` (what is dropped, shrunk or shifted) turned into files, plus

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from leadscore.demo.cli import main
+from leadscore_demo.cli import main
 
 # shared/CONTRACT.md, written out here so that the test does not trust the generator's schemas
 CONTRACT: dict[str, dict[str, str]] = {
@@ -371,11 +371,11 @@ def test_unwritable_out_is_a_clear_error_without_traceback(tmp_path: Path) -> No
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     result = subprocess.run(
-        [sys.executable, "-m", "leadscore.demo", "--out", str(blocker / "demo"), "--leads", "10"],
+        [sys.executable, "-m", "leadscore_demo", "--out", str(blocker / "demo"), "--leads", "10"],
         capture_output=True,
         text=True,
         cwd=Path(__file__).parents[2],
-        env={"PYTHONPATH": str(Path(__file__).parents[2] / "python")},
+        env={"PYTHONPATH": str(Path(__file__).parents[2] / "tools")},
         check=False,
     )
     assert result.returncode == 2

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from dbt_helpers import query, run_dbt
+from dbt_helpers import PROJECT_DIR, query, run_dbt
 
 # Large enough that the first model beats the points rules on its test window (on 1,500 or
 # 3,000 demo leads the rules still win, and rightly keep scoring: no champion to monitor).
@@ -50,13 +50,13 @@ CHARTS = {
 
 
 def generate_crm(out: Path) -> None:
-    """`python -m leadscore.demo` into ``out``."""
-    env = dict(os.environ)
+    """`python -m leadscore_demo` (tools/) into ``out``."""
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR / "tools"))
     result = subprocess.run(
         [
             sys.executable,
             "-m",
-            "leadscore.demo",
+            "leadscore_demo",
             "--out",
             str(out),
             "--leads",

@@ -1,6 +1,7 @@
 """Demo CRM generator: a realistic B2B SaaS CRM with known true conversion probabilities.
 
-Run ``python -m leadscore.demo --out data/demo`` (or ``leadscore-demo``); see ``--help``.
+Run ``PYTHONPATH=tools python -m leadscore_demo --out data/demo``; see ``--help``. It is a
+development tool beside the project, not part of the ``leadscore`` package.
 It writes the six tables of the input contract (shared/CONTRACT.md) as ``<table>.csv`` or
 ``<table>.parquet``: leads, accounts, activities, opportunities, sales_reps, lead_feedback.
 It also writes ``<out>/_truth/``, which the pipeline never reads:

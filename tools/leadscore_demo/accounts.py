@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from leadscore.demo import vocab
+from leadscore_demo import vocab
 
 SEGMENT_SMB, SEGMENT_MID, SEGMENT_ENT = 0, 1, 2
 

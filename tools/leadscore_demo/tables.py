@@ -13,10 +13,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leadscore.demo import vocab
-from leadscore.demo.accounts import Accounts, Reps, pick_reps, slug
-from leadscore.demo.people import Profiles
-from leadscore.demo.simulate import CATEGORY_CODE, N_BEHAVIOUR, SECONDS_PER_DAY, ChunkResult
+from leadscore_demo import vocab
+from leadscore_demo.accounts import Accounts, Reps, pick_reps, slug
+from leadscore_demo.people import Profiles
+from leadscore_demo.simulate import CATEGORY_CODE, N_BEHAVIOUR, SECONDS_PER_DAY, ChunkResult
 
 TS = pa.timestamp("s")
 

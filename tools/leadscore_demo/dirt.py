@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from leadscore.demo import vocab
-from leadscore.demo.simulate import SECONDS_PER_DAY
-from leadscore.demo.tables import ActivityPools, ActivityRows
+from leadscore_demo import vocab
+from leadscore_demo.simulate import SECONDS_PER_DAY
+from leadscore_demo.tables import ActivityPools, ActivityRows
 
 # shares of the dirt rate per kind
 ACTIVITY_DIRT = {

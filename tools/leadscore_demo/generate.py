@@ -16,17 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from leadscore.demo import dirt, tables
-from leadscore.demo.accounts import accounts_table, make_accounts, make_reps
-from leadscore.demo.people import lead_text, make_profiles
-from leadscore.demo.simulate import (
+from leadscore_demo import dirt, tables
+from leadscore_demo.accounts import accounts_table, make_accounts, make_reps
+from leadscore_demo.people import lead_text, make_profiles
+from leadscore_demo.simulate import (
     CATEGORY_CODE,
     HOURLY_CUM,
     SECONDS_PER_DAY,
     Calendar,
     simulate_chunk,
 )
-from leadscore.demo.writer import FORMATS, TableFile
+from leadscore_demo.writer import FORMATS, TableFile
 
 CONTRACT_TABLES = (
     "leads",

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from leadscore.demo import hazard, vocab
-from leadscore.demo.people import Profiles
+from leadscore_demo import hazard, vocab
+from leadscore_demo.people import Profiles
 
 SECONDS_PER_DAY = 86_400
 N_BEHAVIOUR = len(vocab.BEHAVIOUR_CATEGORIES)

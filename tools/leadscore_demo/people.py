@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from leadscore.demo import vocab
-from leadscore.demo.accounts import Accounts, draw_countries, slug
-from leadscore.demo.hazard import BASE_LOG_HAZARD, W_DOCS_TECHNICAL, WEBINAR_ENTERPRISE
+from leadscore_demo import vocab
+from leadscore_demo.accounts import Accounts, draw_countries, slug
+from leadscore_demo.hazard import BASE_LOG_HAZARD, W_DOCS_TECHNICAL, WEBINAR_ENTERPRISE
 
 SENIORITY = {name: i for i, (name, _) in enumerate(vocab.SENIORITIES)}
 FUNCTION = {name: i for i, (name, *_rest) in enumerate(vocab.FUNCTIONS)}

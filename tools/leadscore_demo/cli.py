@@ -1,4 +1,4 @@
-"""Command line: `python -m leadscore.demo` / `leadscore-demo`."""
+"""Command line: `python -m leadscore_demo` (with tools/ on PYTHONPATH)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from leadscore.demo.generate import DEFAULT_CHUNK, TRUTH_DIR, DemoConfig, generate
-from leadscore.demo.writer import FORMATS
+from leadscore_demo.generate import DEFAULT_CHUNK, TRUTH_DIR, DemoConfig, generate
+from leadscore_demo.writer import FORMATS
 
 
 def _int(text: str) -> int:
@@ -35,7 +35,7 @@ def _date(text: str) -> dt.date:
 def build_parser() -> argparse.ArgumentParser:
     d = DemoConfig()
     p = argparse.ArgumentParser(
-        prog="leadscore-demo",
+        prog="python -m leadscore_demo",
         description=(
             "Generate a realistic demo CRM (leads, accounts, activities, opportunities, "
             "sales_reps, lead_feedback) in the shape of the input contract, with known true "
@@ -114,14 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     problems = cfg.check()
     if problems:
         for msg in problems:
-            print(f"leadscore-demo: error: {msg}", file=sys.stderr)
+            print(f"leadscore_demo: error: {msg}", file=sys.stderr)
         return 2
     say = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
     try:
         summary = generate(cfg, progress=say)
     except OSError as exc:
         print(
-            f"leadscore-demo: error: cannot write to --out {cfg.out_dir}: "
+            f"leadscore_demo: error: cannot write to --out {cfg.out_dir}: "
             f"{exc.strerror or exc}. Choose a folder you can write to.",
             file=sys.stderr,
         )
