@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, str(ROOT / "tests" / "python"))  # the synthetic panel is a test fixture
 
 from leadscore.ml import (  # noqa: E402
     ScoringConfig,
@@ -39,7 +40,7 @@ from leadscore.ml import (  # noqa: E402
     score_leads,
     train_model,
 )
-from leadscore.ml.synthetic import make_synthetic_panel  # noqa: E402
+from synthetic_panel import make_synthetic_panel  # noqa: E402
 
 N_DATES = 40
 EXTRA_FEATURES = 28  # 32 base features + 28 activity counts = 60 features

@@ -28,7 +28,7 @@ from leadscore.ml.config import ModelParams
 from leadscore.ml.features import prepare_features
 from leadscore.ml.lifecycle import RUN_SCHEMA, LifecycleSettings, training_run
 from leadscore.ml.scoring import predict_frame
-from leadscore.ml.synthetic import make_synthetic_panel
+from synthetic_panel import make_synthetic_panel
 
 SCORE_DATE = dt.date(2025, 8, 4)
 

@@ -20,7 +20,7 @@ from leadscore.ml.lifecycle import (
     score_with_champion,
     training_run,
 )
-from leadscore.ml.synthetic import make_synthetic_panel
+from synthetic_panel import make_synthetic_panel
 
 RAN_AT = dt.datetime(2025, 9, 1, 6, 0)
 LOGISTIC = TrainConfig(candidates=("logistic",))

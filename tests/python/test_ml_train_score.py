@@ -1,6 +1,6 @@
 """Training, calibration, scoring, reasons and the model file, on a synthetic panel.
 
-The panel (leadscore.ml.synthetic) has a known signal with interactions and a noisy additive
+The panel (synthetic_panel.py) has a known signal with interactions and a noisy additive
 rules score, so a working model must beat both a constant and the rules.
 """
 
@@ -31,10 +31,10 @@ from leadscore.ml import (
 )
 from leadscore.ml.importance import permutation_importance_table
 from leadscore.ml.scoring import predict_frame
-from leadscore.ml.synthetic import make_synthetic_panel
 from leadscore.ml.train import version_id
 from polars.testing import assert_frame_equal
 from sklearn.preprocessing import FunctionTransformer
+from synthetic_panel import make_synthetic_panel
 
 TRAINED_AT = dt.datetime(2025, 9, 1, 6, 0)
 FAST = ModelParams(hgb_max_iter=60)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from demo_report import demo_report_data
 from leadscore.report import (
     SECTION_TITLES,
     Alert,
@@ -28,7 +29,6 @@ from leadscore.report import (
     TierRow,
     TierThresholds,
     calibration_bins,
-    demo_report_data,
     gains_curve,
     render_report,
     score_histogram,

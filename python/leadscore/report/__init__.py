@@ -1,7 +1,7 @@
 """The model report: a static, self-contained HTML page a sales leader can read.
 
->>> from leadscore.report import demo_report_data, write_report
->>> write_report(demo_report_data(), "reports/model_report.html")  # doctest: +SKIP
+>>> from leadscore.report import ReportData, write_report
+>>> write_report(ReportData(), "reports/model_report.html")  # doctest: +SKIP
 """
 
 from leadscore.report.build import calibration_bins, gains_curve, score_histogram, tier_rows
@@ -23,7 +23,6 @@ from leadscore.report.data import (
     TierThresholds,
     rows_from,
 )
-from leadscore.report.demo import demo_report_data
 from leadscore.report.render import SECTION_TITLES, render_report, write_report
 
 __all__ = [
@@ -44,7 +43,6 @@ __all__ = [
     "TierRow",
     "TierThresholds",
     "calibration_bins",
-    "demo_report_data",
     "gains_curve",
     "render_report",
     "rows_from",

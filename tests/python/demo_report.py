@@ -1,11 +1,10 @@
-"""Realistic sample :class:`ReportData` for tests and previews (simulated, seeded)."""
+"""Test fixture: a realistic sample :class:`ReportData` (simulated, seeded)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-
 from leadscore.report.build import calibration_bins, gains_curve, score_histogram, tier_rows
 from leadscore.report.data import (
     Alert,

@@ -1,4 +1,4 @@
-"""A synthetic feature panel with a known signal, for tests and benchmarks.
+"""Test fixture: a synthetic feature panel with a known signal, for tests and benchmarks.
 
 The conversion probability depends on seniority, pricing-page visits, a recent demo request,
 negative signals, and two interactions (target company size x pricing interest, target
