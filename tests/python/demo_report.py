@@ -11,10 +11,13 @@ from leadscore.report.data import (
     DriftRow,
     FeatureImportance,
     HealthWeek,
+    HorizonCandidate,
     ModelCard,
     ReportData,
     ScoreMetrics,
     TierThresholds,
+    TrainingData,
+    TrainingPeriod,
 )
 
 DEMO_FEATURES: tuple[str, ...] = (
@@ -194,4 +197,20 @@ def demo_report_data(seed: int = 7, n_leads: int = 6000) -> ReportData:
                 "Enough outcomes (1,000+ converted leads): model scoring switched on.",
             ),
         ],
+        training_data=TrainingData(
+            labelled_leads=18_240,
+            converted_leads=1_310,
+            min_labelled_leads=500,
+            min_converted_leads=100,
+            periods=(
+                TrainingPeriod("train", date(2025, 11, 1), date(2026, 8, 31), 15_900, 1_020),
+                TrainingPeriod("calibration", date(2026, 9, 1), date(2026, 9, 19), 2_310, 150),
+                TrainingPeriod("test", date(2026, 9, 20), date(2026, 10, 2), 2_180, 140),
+            ),
+            horizons=(
+                HorizonCandidate(14, 365, 20_100, 820),
+                HorizonCandidate(30, 365, 18_240, 1_310, is_configured=True),
+                HorizonCandidate(90, 365, 14_900, 1_650),
+            ),
+        ),
     )
