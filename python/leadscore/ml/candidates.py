@@ -1,6 +1,6 @@
 """The candidate model pipelines: one ``Pipeline(ColumnTransformer, model)`` each.
 
-* ``logistic``: numerics get median imputation + missing indicators + standard scaling in one
+* ``logistic``: numerics get mean imputation + missing indicators + standard scaling in one
   block; each categorical gets its own one-hot encoder (infrequent categories grouped, unknown
   categories ignored, null its own category); an L2-regularised ``LogisticRegression``. The
   output-column-to-feature map (:func:`logistic_output_features`) uses only public fitted
@@ -44,7 +44,7 @@ def build_pipeline(name: str, spec: FeatureSpec, params: ModelParams, seed: int)
 def build_logistic_pipeline(spec: FeatureSpec, params: ModelParams, seed: int) -> Pipeline:
     """Regularised logistic regression on imputed, scaled numerics and one-hot categoricals.
 
-    Transformers: ``numeric`` (all numerics: median imputation with missing indicators, then
+    Transformers: ``numeric`` (all numerics: mean imputation with missing indicators, then
     scaling) and ``c{i}`` (one-hot encoder of ``spec.categorical[i]``). One encoder per
     categorical keeps the mapping from output columns to features exact (``output_indices_``)
     while the numerics share one block (few transformers keep prediction overhead low).
@@ -53,9 +53,13 @@ def build_logistic_pipeline(spec: FeatureSpec, params: ModelParams, seed: int) -
     if spec.numeric:
         numeric = Pipeline(
             [
+                # mean, not median: SimpleImputer's median goes through numpy's masked
+                # arrays (4 s a fit on the 20k demo's panel, half the logistic fit); with
+                # the missing indicators beside it, the fitted model scores the same (ROC
+                # and PR AUC equal to 5 decimals on the demo and on Olist)
                 (
                     "impute",
-                    SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+                    SimpleImputer(strategy="mean", add_indicator=True, keep_empty_features=True),
                 ),
                 ("scale", StandardScaler()),
             ]
@@ -70,8 +74,12 @@ def build_logistic_pipeline(spec: FeatureSpec, params: ModelParams, seed: int) -
         )
         transformers.append((f"c{i}", encoder, [name]))
     pre = ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0)
+    # Newton-Cholesky: a few exact Newton steps on the L2-penalised loss. With many more rows
+    # than columns (the training panel) it reaches the same optimum as lbfgs about 2.4x faster
+    # (20k demo: 8 s vs 19 s, ROC AUC 0.8275 vs 0.8277 on later dates).
     model = LogisticRegression(
         C=params.logistic_c,
+        solver="newton-cholesky",
         max_iter=params.logistic_max_iter,
         class_weight=params.class_weight,
         random_state=seed,

@@ -89,7 +89,7 @@ class ModelParams:
 
     Attributes:
         logistic_c: inverse L2 strength of the logistic regression (on standardised inputs).
-        logistic_max_iter: lbfgs iterations.
+        logistic_max_iter: Newton-Cholesky iterations (it converges in a handful).
         hgb_max_iter, hgb_learning_rate, hgb_max_leaf_nodes, hgb_min_samples_leaf, hgb_l2:
             HistGradientBoosting settings; early stopping is off so the fit is deterministic.
         max_categories: most categories kept per categorical feature (rarer ones are grouped
