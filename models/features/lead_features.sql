@@ -32,6 +32,12 @@ feedback as (
     select * from {{ ref('stg_crm__lead_feedback') }}
 ),
 
+-- an export without any activity says nothing about inactivity
+activity_data as (
+    select count(*) > 0 as has_activities
+    from {{ ref('int_lead_activity_daily') }}
+),
+
 target_industries as (
     select industry from {{ ref('icp_industries') }}
     where is_target
@@ -254,7 +260,9 @@ features as (
         -- negative signals
         labelled.total_email_bounce > 0 as has_bounced,
         labelled.total_email_unsubscribe > 0 as has_unsubscribed,
-        labelled.n_engaged_90d = 0 as is_inactive_90d,
+        case
+            when activity_data.has_activities then labelled.n_engaged_90d = 0
+        end as is_inactive_90d,
         coalesce(
             first_rejection.first_rejected_at < labelled.known_before, false
         ) as was_rejected_by_sales,
@@ -272,6 +280,7 @@ features as (
     left join first_rejection on labelled.lead_id = first_rejection.lead_id
     left join lead_technologies
         on labelled.lead_id = lead_technologies.lead_id
+    cross join activity_data
 )
 
 select * from features

@@ -215,14 +215,43 @@ def test_too_little_data_scores_by_rules_and_says_why_in_the_log(tmp_path: Path)
     # the build succeeds, and its log says why no model scores and what to change
     assert "leadscore (training): No model yet: only" in result.stdout
     assert "cold_start_min_conversions" in result.stdout
-    # the points rules see nothing in this export: that is said loudly too
-    assert "leadscore (constant_scores):" in result.stdout
-    [(method, reason, no_reason)] = query(
+    [(method, reason, no_reason, scores)] = query(
         tmp_path / "db.duckdb",
         "select any_value(scoring_method), any_value(scoring_method_reason),"
-        " count(*) filter (where reason_1 is null) from marts.lead_scores",
+        " count(*) filter (where reason_1 is null), count(distinct score)"
+        " from marts.lead_scores",
     )
     assert method == "rules" and "No model yet" in reason and no_reason == 0
+    # an export without activities says nothing about inactivity: no lead is marked down
+    # for it, so the rules rank these leads by their titles instead of scoring them all 0
+    [(inactive,)] = query(
+        tmp_path / "db.duckdb",
+        "select count(*) from marts.lead_scores where 'No activity for 90 days' in"
+        " (substr(reason_1, 3), substr(reason_2, 3), substr(reason_3, 3))",
+    )
+    assert inactive == 0
+    assert scores > 1
+    assert "leadscore (constant_scores):" not in result.stdout
+
+
+def test_rules_that_see_nothing_in_the_export_say_so_loudly(tmp_path: Path) -> None:
+    """Without titles, activities or rules on the export's fields, every lead gets the same
+    points score: the build's log says so, and what to do about it."""
+    flat_leads_export(tmp_path / "export", n=80).drop("Title").write_csv(
+        tmp_path / "export" / "Leads.csv"
+    )
+    variables = recipe_vars(tmp_path / "export")
+    variables["column_map"] = {
+        "leads": {k: v for k, v in COLUMN_MAP["leads"].items() if k != "Title"}
+    }
+    result = run_dbt(
+        ["build", "--select", "+scoring_warnings", "--indirect-selection", "cautious"],
+        tmp_path / "db.duckdb",
+        variables,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "leadscore (constant_scores): 100% of the" in result.stdout
+    assert "add activities, or rules on the fields your export has" in result.stdout
 
 
 def test_an_all_null_parquet_column_is_read_whatever_its_contract_type(tmp_path: Path) -> None:
