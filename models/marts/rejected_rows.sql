@@ -11,8 +11,9 @@ base_accounts as (
     select * from {{ ref('base_crm__accounts') }}
 ),
 
+-- with the lead checks (unknown lead, before the lead was created)
 base_activities as (
-    select * from {{ ref('base_crm__activities') }}
+    select * from {{ ref('base_crm__activities_checked') }}
 ),
 
 base_opportunities as (
@@ -54,32 +55,6 @@ row_level as (
     {%- endfor %}
 ),
 
-activities_of_no_lead as (
-    select
-        'activities' as source_table,
-        base_activities.activity_id as row_key,
-        case
-            when leads.lead_id is null then 'unknown lead_id'
-            else 'occurred before the lead was created'
-        end as reason,
-        json_object(
-            'activity_id', base_activities.activity_id,
-            'lead_id', base_activities.lead_id,
-            'occurred_at', base_activities.occurred_at,
-            'activity_type', base_activities.activity_type_as_given,
-            'url', base_activities.url
-        ) as raw_record
-    from base_activities
-    left join leads on base_activities.lead_id = leads.lead_id
-    where
-        base_activities.rejection_reason is null
-        and not base_activities.is_duplicate
-        and (
-            leads.lead_id is null
-            or base_activities.occurred_at < leads.created_at
-        )
-),
-
 feedback_of_no_lead as (
     select
         'lead_feedback' as source_table,
@@ -101,8 +76,6 @@ feedback_of_no_lead as (
 
 unioned as (
     select * from row_level
-    union all
-    select * from activities_of_no_lead
     union all
     select * from feedback_of_no_lead
 )
