@@ -28,7 +28,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 # Reading and cleaning the activity export, and the feature build proper: the
 # daily and weekly activity tables, behaviour at each as-of date, the feature
 # table and the points score (the models whose time grows with the panel).
-STAGING = {"base_crm__activities", "base_crm__leads", "stg_crm__activities"}
+STAGING = {
+    "base_crm__activities",
+    "base_crm__activities_checked",
+    "base_crm__leads",
+    "stg_crm__activities",
+}
 FEATURE_MODELS = {
     "int_lead_activity_daily",
     "int_lead_activity_weekly",
