@@ -13,8 +13,8 @@ ruff format --check python tests bench tools
 echo "==> sqlfluff lint"
 sqlfluff lint models tests/data --disable-progress-bar
 
-echo "==> pytest (two workers; tests/python/conftest.py groups them)"
-pytest -n 2 --dist loadgroup --durations=15
+echo "==> pytest (two workers; a test file stays on one, the fuzzer splits in two)"
+pytest -n 2 --dist loadscope --durations=15
 
 echo "==> dbt build (data and unit tests) on the demo CRM"
 ensure_demo "${LEADSCORE_RAW_DATA_PATH:-data/demo}"

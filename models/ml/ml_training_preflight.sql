@@ -9,8 +9,7 @@
     disqualified), not older than training_max_lead_age_days, and whose
     horizon has passed by the score date. It is labelled when such a point
     exists, converted when it converts within the horizon after the latest
-    one. Exact for the weekly points; a lead created on an as-of date is
-    counted by its creation. -#}
+    one. -#}
 {%- set step = var('training_step_days') -%}
 {%- set lookback = var('training_lookback_days') -%}
 {%- set horizons = var('preflight_horizon_days') | list -%}
@@ -55,6 +54,10 @@ lead_candidates as (
         candidates.lookback_days,
         candidates.as_of_weeks,
         score_date.cutoff_at,
+        -- a lead created on a weekly as-of date has that row instead
+        {{ dbt.datediff(
+            'cast(outcomes.created_at as date)', 'score_date.score_date', 'day'
+        ) }} % {{ step }} = 0 as is_created_on_as_of_date,
         -- the earliest weekly point of the look-back
         score_date.cutoff_at
         - to_days(candidates.as_of_weeks * {{ step }}) as window_start_at,
@@ -108,7 +111,8 @@ points as (
             end,
             case
                 when
-                    created_at >= window_start_at - to_days(1)
+                    not is_created_on_as_of_date
+                    and created_at >= window_start_at - to_days(1)
                     and created_at
                     <= cutoff_at - to_days(horizon_days)
                     and created_at <= latest_point_limit

@@ -2,7 +2,8 @@
 (tests/python/contract_worlds.py), with optional tables and columns dropped, activity kinds
 removed, few leads, no conversions, dates shifted by years, one lead source, CSV or Parquet
 and custom properties, mixed at random. Every world must build, score exactly its open
-leads (each with a score, a method and a reason) and account for every raw row.
+leads (each with a score, a method and a reason), account for every raw row, and its
+preflight must count the leads its training run saw.
 
 LEADSCORE_FUZZ_VARIANTS (default 30) and LEADSCORE_FUZZ_SEED (default: today's date as
 YYYYMMDD) pick the worlds; a failure prints the seed, the variant index and its description.
@@ -147,6 +148,18 @@ def _check(world: World, database: Path, now: dt.datetime) -> list[str]:
             "select lead_id, score, scoring_method, scoring_method_reason, reason_1"
             " from marts.lead_scores"
         ).pl()
+        # the preflight restates the panel's rules per lead: for the configured horizon it
+        # counts exactly the leads the training run saw
+        ((run_counts, preflight_counts),) = db.sql(
+            "select (select [labelled_leads, converted_leads] from ml.ml_training_runs),"
+            " (select [labelled_leads, converted_leads] from ml.ml_training_preflight"
+            "  where is_configured)"
+        ).fetchall()
+        if run_counts != preflight_counts:
+            problems.append(
+                f"ml_training_preflight counts {preflight_counts} labelled/converted leads for"
+                f" the configured horizon, the training run {run_counts}"
+            )
     expected = _expected_open_leads(world, cutoff, now)
     scored = scores["lead_id"].to_list()
     if len(scored) != len(set(scored)):
@@ -170,10 +183,7 @@ def _check(world: World, database: Path, now: dt.datetime) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("index", range(VARIANTS), ids=lambda i: f"variant_{i}")
-def test_a_random_world_builds_scores_every_open_lead_and_reconciles(
-    dbt_session, tmp_path: Path, index: int
-) -> None:
+def _run_variant(dbt_session, tmp_path: Path, index: int) -> None:
     variant = random_variant(SEED, index)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     world = write_world(tmp_path / "export", variant, today=now)
@@ -187,3 +197,25 @@ def test_a_random_world_builds_scores_every_open_lead_and_reconciles(
         f"LEADSCORE_FUZZ_SEED={SEED} variant {index} ({variant.describe()}):\n  "
         + "\n  ".join(problems)
     )
+
+
+def _variant_id(index: int) -> str:
+    return f"variant_{index}"
+
+
+# Two classes, so that `pytest -n 2 --dist loadscope` (scripts/test.sh) gives each worker half
+# of the worlds; every other test file stays whole on one worker.
+class TestEvenVariants:
+    @pytest.mark.parametrize("index", range(0, VARIANTS, 2), ids=_variant_id)
+    def test_a_random_world_builds_scores_every_open_lead_and_reconciles(
+        self, dbt_session, tmp_path: Path, index: int
+    ) -> None:
+        _run_variant(dbt_session, tmp_path, index)
+
+
+class TestOddVariants:
+    @pytest.mark.parametrize("index", range(1, VARIANTS, 2), ids=_variant_id)
+    def test_a_random_world_builds_scores_every_open_lead_and_reconciles(
+        self, dbt_session, tmp_path: Path, index: int
+    ) -> None:
+        _run_variant(dbt_session, tmp_path, index)
