@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 from leadscore.ml.dbt_settings import lifecycle_settings
+from leadscore.ml.errors import MLInputError
 from leadscore.ml.scoring import evaluate_bundle
 from leadscore.ml.train import train_model
 
@@ -108,7 +109,11 @@ def bench(name: str, work: Path, leads: int, weeks: int) -> None:
     for refit in (False, True):
         config = lifecycle_settings(meta | {"model_refit": refit}).train
         start = time.perf_counter()
-        result = train_model(at_t, dt.datetime.combine(T, dt.time(6)), config)
+        try:
+            result = train_model(at_t, dt.datetime.combine(T, dt.time(6)), config)
+        except MLInputError as error:
+            print(f"\n{name}: cannot train standing at {T}: {error} (try fewer --weeks)")
+            return
         label = "refit" if refit else "no refit"
         seconds[label] = time.perf_counter() - start
         evaluation = evaluate_bundle(result.bundle, future)
@@ -118,9 +123,10 @@ def bench(name: str, work: Path, leads: int, weeks: int) -> None:
             "ece": evaluation.model.ece,
         }
         if refit:
-            results[label]["learned_until"] = str(result.metadata["refit"].get("end"))
+            results[label]["learned_until"] = str(result.bundle.metadata["refit"].get("end"))
         else:
-            results[label]["learned_until"] = str(result.split.windows()["test_start"])
+            # fitted on the training dates; its calibration saw the dates up to the test
+            results[label]["learned_until"] = str(result.split.windows()["train_end"])
         if evaluation.points is not None:
             results["rules"] = {
                 "roc_auc": evaluation.points.roc_auc,
@@ -141,7 +147,7 @@ def bench(name: str, work: Path, leads: int, weeks: int) -> None:
         f"{future.height:,} rows ({converted:,} converted) of {future['as_of_date'].min()}"
         f" to {last}"
     )
-    print(f"{'':16}{'ROC AUC':>9}{'PR AUC':>9}{'ECE':>8}  learned until")
+    print(f"{'':16}{'ROC AUC':>9}{'PR AUC':>9}{'ECE':>8}  fitted on as-of dates until")
     for label, row in results.items():
         ece = row.get("ece")
         print(
