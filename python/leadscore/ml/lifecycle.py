@@ -34,7 +34,7 @@ from leadscore.ml.policy import (
     should_promote,
 )
 from leadscore.ml.scoring import evaluate_bundle, score_leads
-from leadscore.ml.split import lead_time_split, time_split
+from leadscore.ml.split import split_panel
 from leadscore.ml.train import train_model
 
 #: The columns of one training run (one row per build), in order.
@@ -488,17 +488,9 @@ def preflight(
 def _periods(labelled: pl.DataFrame, settings: LifecycleSettings) -> dict[str, Any]:
     """Rows, leads and converted leads of the training, calibration and test periods."""
     fc = settings.train.features
-    dates = labelled.get_column(fc.date_column)
-    split_config = settings.train.split
-    if split_config.min_test_converted_leads is not None:
-        positives = labelled.filter(pl.col(fc.label_column) == 1).group_by(fc.date_column)
-        by_date = {
-            row[0]: set(row[1])
-            for row in positives.agg(pl.col(fc.id_column).cast(pl.String)).iter_rows()
-        }
-        split = lead_time_split(by_date, dates.unique().to_list(), split_config)
-    else:
-        split = time_split(dates.unique().to_list(), split_config)
+    split = split_panel(
+        labelled, fc.date_column, fc.id_column, fc.label_column, settings.train.split
+    )
     periods = {}
     for name, part_dates in (
         ("train", split.train_dates),

@@ -156,6 +156,23 @@ def lead_time_split(
     )
 
 
+def split_panel(
+    labelled: pl.DataFrame, date_column: str, id_column: str, label_column: str, config: SplitConfig
+) -> TimeSplit:
+    """The time split of labelled panel rows: by converted leads (:func:`lead_time_split`)
+    when ``config.min_test_converted_leads`` is set, else by a count of dates
+    (:func:`time_split`). The one place training and the preflight choose their periods."""
+    dates = labelled.get_column(date_column).unique().to_list()
+    if config.min_test_converted_leads is None:
+        return time_split(dates, config)
+    positives = (
+        labelled.filter(pl.col(label_column) == 1)
+        .group_by(date_column)
+        .agg(pl.col(id_column).cast(pl.String))
+    )
+    return lead_time_split({row[0]: set(row[1]) for row in positives.iter_rows()}, dates, config)
+
+
 def apply_split(
     rows: pl.DataFrame, split: TimeSplit, date_column: str
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

@@ -47,7 +47,7 @@ from leadscore.ml.importance import permutation_importance_table
 from leadscore.ml.metrics import Evaluation
 from leadscore.ml.scale import reference_distribution, to_score
 from leadscore.ml.scoring import calibrated_probability, evaluate_with_points
-from leadscore.ml.split import TimeSplit, apply_split, lead_time_split, time_split
+from leadscore.ml.split import TimeSplit, apply_split, split_panel
 
 _HIGHER_IS_BETTER = {"pr_auc": True, "roc_auc": True, "log_loss": False, "brier": False}
 
@@ -100,18 +100,7 @@ def train_model(
     fc = config.features
     spec = infer_feature_spec(panel, fc)
     labelled = labelled_rows(panel, fc)
-    dates = labelled.get_column(fc.date_column).unique().to_list()
-    if config.split.min_test_converted_leads is not None:
-        positives = (
-            labelled.filter(pl.col(fc.label_column) == 1)
-            .group_by(fc.date_column)
-            .agg(pl.col(fc.id_column).cast(pl.String))
-        )
-        split = lead_time_split(
-            {row[0]: set(row[1]) for row in positives.iter_rows()}, dates, config.split
-        )
-    else:
-        split = time_split(dates, config.split)
+    split = split_panel(labelled, fc.date_column, fc.id_column, fc.label_column, config.split)
     train, calib, test = apply_split(labelled, split, fc.date_column)
     for part, name in ((train, "training"), (calib, "calibration"), (test, "test")):
         _require_both_classes(part, name, fc.label_column)
