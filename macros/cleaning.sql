@@ -58,6 +58,32 @@
 {%- endmacro %}
 
 
+
+{#- A text value read as its contract type (timestamp, integer, double,
+    boolean; text as given): the same readers the base models use. -#}
+{% macro parse_contract_value(column, contract_type) -%}
+    {%- if contract_type == 'timestamp' -%}
+        {{ leadscore.parse_timestamp(column) }}
+    {%- elif contract_type == 'integer' -%}
+        {{ leadscore.parse_number(column, 'bigint') }}
+    {%- elif contract_type == 'double' -%}
+        {{ leadscore.parse_number(column, 'double') }}
+    {%- elif contract_type == 'boolean' -%}
+        {{ leadscore.parse_boolean(column) }}
+    {%- else -%}
+        {{ column }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- True when a text value holds something (not empty, not a placeholder)
+    that cannot be read as its contract type: it would silently become
+    null. -#}
+{% macro is_unreadable(column, contract_type) -%}
+    ({{ leadscore.clean_text(column) }} is not null
+    and {{ leadscore.parse_contract_value(column, contract_type) }} is null)
+{%- endmacro %}
+
 {#- An email address, lower-cased, or null when it is not well formed. -#}
 {% macro clean_email(column) -%}
     case

@@ -9,9 +9,10 @@
 
     A missing optional table gives zero rows; a missing optional column is
     all null; columns outside the contract (custom properties) are kept as
-    text. A missing required table or column, or a typed column of a type
-    that cannot hold the contract's, stops the build with an error naming
-    the table, the column and the fix.
+    text. A missing required table or column, a typed column of a type
+    that cannot hold the contract's, or a typed column whose values are
+    (nearly) all unreadable (var unreadable_values_stop), stops the build
+    with an error naming the table, the column and the fix.
 -#}
 {% macro raw_table(table_name) %}
     {%- set spec = leadscore.contract_tables()[table_name] -%}
@@ -236,6 +237,15 @@
             {%- do expressions.append("cast(null as varchar) as " ~ name) -%}
         {%- endif -%}
     {%- endfor -%}
+    {#- A typed column whose values are (nearly) all unreadable stops here:
+        a format the project does not read (macros/unreadable_values.sql). -#}
+    {%- set typed = [] -%}
+    {%- for column in leadscore.contract_typed_columns(table_name)
+        if column[0] in holder -%}
+        {%- do typed.append(column + [actual[holder[column[0]]][0],
+            column[0] in renames.values()]) -%}
+    {%- endfor -%}
+    {%- do leadscore.check_unreadable_values(table_name, typed, located) -%}
     {#- Custom properties: kept, as text, as custom_<snake_case name>, so a
         custom column may carry any name, even one the project derives. -#}
     {%- set used = holder.values() | list -%}

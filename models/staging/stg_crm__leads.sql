@@ -56,7 +56,8 @@ renamed as (
             is_disqualified_flag, is_converted_flag, has_email_opt_out,
             created_at, updated_at, converted_at, disqualified_at_given,
             created_at_as_given,
-            raw_row_hash, raw_record, rejection_reason, is_duplicate
+            raw_row_hash, raw_record, rejection_reason, is_duplicate,
+            unreadable_values
         )
     from base
 )

@@ -23,6 +23,9 @@ typed as (
         {{ parse_number('employee_count', 'bigint') }} as employee_count,
         {{ parse_number('annual_revenue', 'double') }} as annual_revenue,
 
+        -- typed values that could not be read (null on this row), listed
+        {{ unreadable_values('accounts') }} as unreadable_values,
+
         {{ row_hash(['account_id', 'company_name', 'domain', 'industry',
             'employee_count', 'annual_revenue', 'country',
             'technologies']) }} as raw_row_hash,

@@ -17,6 +17,9 @@ typed as (
         -- timestamps
         {{ parse_timestamp('given_at') }} as given_at,
 
+        -- typed values that could not be read (null on this row), listed
+        {{ unreadable_values('lead_feedback') }} as unreadable_values,
+
         {{ row_hash(['lead_id', 'rep_id', 'given_at', 'verdict',
             'reason']) }} as raw_row_hash,
         -- the raw row, turned into JSON only for rejected rows

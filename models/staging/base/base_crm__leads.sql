@@ -44,6 +44,9 @@ typed as (
             {%- endfor -%}
         ),
 
+        -- typed values that could not be read (null on this row), listed
+        {{ unreadable_values('leads') }} as unreadable_values,
+
         {{ row_hash(['lead_id', 'email', 'created_at', 'updated_at',
             'job_title', 'company_name', 'converted_at']) }} as raw_row_hash,
         -- the raw row, turned into JSON only for rejected rows

@@ -21,6 +21,9 @@ typed as (
         {{ parse_timestamp('created_at') }} as created_at,
         {{ parse_timestamp('closed_at') }} as closed_at,
 
+        -- typed values that could not be read (null on this row), listed
+        {{ unreadable_values('opportunities') }} as unreadable_values,
+
         {{ row_hash(['opportunity_id', 'lead_id', 'account_id', 'created_at',
             'closed_at', 'is_won', 'amount']) }} as raw_row_hash,
         -- the raw row, turned into JSON only for rejected rows

@@ -21,6 +21,9 @@ typed as (
         -- booleans
         {{ parse_boolean('is_active') }} as is_active,
 
+        -- typed values that could not be read (null on this row), listed
+        {{ unreadable_values('sales_reps') }} as unreadable_values,
+
         {{ row_hash(['rep_id', 'name', 'email', 'segment', 'region',
             'daily_capacity', 'is_active']) }} as raw_row_hash,
         -- the raw row, turned into JSON only for rejected rows
