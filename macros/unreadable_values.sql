@@ -135,8 +135,9 @@
                     [counts[4 * loop.index0 + 2], counts[4 * loop.index0 + 3]])
                 ~ ". " ~ consequence
                 ~ " (The build stops when more than "
-                ~ (stop.share * 100) | round(1) ~ "% and at least "
-                ~ stop.min_values ~ " of a column's values cannot be read: var"
+                ~ "{:g}".format(stop.share * 100) ~ "% and at least "
+                ~ stop.min_values ~ " of a column's non-empty values cannot be"
+                ~ " read: var"
                 ~ " unreadable_values_stop; README: 'Your own data'.)"
             ) }}
         {%- endif -%}

@@ -11,22 +11,17 @@
 {%- endfor -%}
 with
 
-{% for table_name in tables %}
-base_{{ table_name }} as (
-    select * from {{ ref('base_crm__' ~ table_name) }}
-),
-
-{% endfor -%}
-
 -- one row per unreadable value, with whether its row is kept (not a
--- duplicate, not rejected)
+-- duplicate, not rejected: for lead feedback, after the check against the
+-- leads)
 unreadable as (
     {%- for table_name in tables %}
         select
             '{{ table_name }}' as source_table,
             rejection_reason is null and not is_duplicate as is_kept_row,
-            unnest(unreadable_values) as unreadable
-        from base_{{ table_name }}
+            unnest(unreadable_values) as unreadable_value
+        from {{ ref('base_crm__' ~ table_name
+            ~ ('_checked' if table_name == 'lead_feedback' else '')) }}
         where unreadable_values is not null
         {{ "union all" if not loop.last }}
     {%- endfor %}
@@ -35,18 +30,23 @@ unreadable as (
 counted as (
     select
         source_table,
-        unreadable.column_name,
+        unreadable_value['column_name'] as column_name,
         count(*) as unreadable_values,
         count(*) filter (where is_kept_row) as unreadable_on_kept_rows,
-        min(unreadable.value_as_given) as first_example,
-        max(unreadable.value_as_given) as last_example
+        min(unreadable_value['value_as_given']) as first_example,
+        max(unreadable_value['value_as_given']) as last_example
     from unreadable
     group by 1, 2
 ),
 
 -- the contract type and how to export it, per typed column
 contract_columns as (
-    select * from (
+    select
+        contract_column.source_table,
+        contract_column.column_name,
+        contract_column.contract_type,
+        contract_column.fix
+    from (
         values
         {%- for table_name in tables %}
             {%- set table_loop = loop %}
@@ -58,38 +58,47 @@ contract_columns as (
             {%- endfor %}
         {%- endfor %}
     ) as contract_column (source_table, column_name, contract_type, fix)
+),
+
+-- up to two of the values as given, quoted: '31/01/2025', 'yesterday'
+described as (
+    select
+        counted.source_table,
+        counted.column_name,
+        contract_columns.contract_type,
+        contract_columns.fix,
+        counted.unreadable_values,
+        counted.unreadable_on_kept_rows,
+        '''' || counted.first_example || ''''
+        || case
+            when counted.last_example != counted.first_example
+                then ', ''' || counted.last_example || ''''
+            else ''
+        end as examples
+    from counted
+    inner join contract_columns
+        on
+            counted.source_table = contract_columns.source_table
+            and counted.column_name = contract_columns.column_name
 )
 
 select
-    counted.source_table,
-    counted.column_name,
-    contract_columns.contract_type,
-    counted.unreadable_values,
-    counted.unreadable_on_kept_rows,
-    '''' || counted.first_example || ''''
+    source_table,
+    column_name,
+    contract_type,
+    unreadable_values,
+    unreadable_on_kept_rows,
+    examples,
+    source_table || '.' || column_name || ': ' || unreadable_values
     || case
-        when counted.last_example != counted.first_example
-            then ', ''' || counted.last_example || ''''
-        else ''
-    end as examples,
-    counted.source_table || '.' || counted.column_name || ': '
-    || counted.unreadable_values || ' value'
-    || case when counted.unreadable_values > 1 then 's' else '' end
-    || ' could not be read as ' || contract_columns.contract_type
-    || ' and ' || case
-        when counted.unreadable_values > 1 then 'are' else 'is'
-    end || ' null instead ('
-    || counted.unreadable_on_kept_rows || ' on rows kept), e.g. '''
-    || counted.first_example || ''''
-    || case
-        when counted.last_example != counted.first_example
-            then ', ''' || counted.last_example || ''''
-        else ''
+        when unreadable_values > 1 then ' values could not be read as '
+        else ' value could not be read as '
     end
-    || '. ' || contract_columns.fix
-    || ' (marts.unreadable_values).' as message
-from counted
-inner join contract_columns
-    on
-        counted.source_table = contract_columns.source_table
-        and counted.column_name = contract_columns.column_name
+    || contract_type
+    || case
+        when unreadable_values > 1 then ' and are null instead ('
+        else ' and is null instead ('
+    end
+    || unreadable_on_kept_rows || ' on rows kept), e.g. ' || examples || '. '
+    || fix || ' (marts.unreadable_values).' as message
+from described

@@ -1,0 +1,154 @@
+"""Values of a typed column that cannot be read never vanish silently.
+
+A column in a format the project does not read (every converted_at in DD/MM/YYYY) stops
+the build with a contract error naming the table, the column, examples and the fix; a few
+unreadable values (an employee_count of '50-100', an updated_at of '31/01/2025') are null
+on kept rows, counted in marts.unreadable_values and printed as warnings; a clean export
+warns about nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from dbt_helpers import query, run_dbt
+
+SELECTION = [
+    "--select",
+    "+unreadable_values",
+    "+raw_row_reconciliation",
+    "--indirect-selection",
+    "cautious",
+]
+
+LEAD_COLUMNS = ["lead_id", "email", "account_id", "created_at", "updated_at", "converted_at"]
+
+
+def write_export(
+    folder: Path,
+    n: int = 30,
+    converted_at: str = "2025-03-{day:02d} 09:00:00",
+    bad_updated_at: dict[int, str] | None = None,
+    bad_employee_count: dict[int, str] | None = None,
+) -> Path:
+    """leads.csv (every third lead converted) and accounts.csv, clean unless told."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "leads.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(LEAD_COLUMNS)
+        for i in range(n):
+            day = i % 28 + 1
+            updated = (bad_updated_at or {}).get(i, f"2025-02-{day:02d} 10:00:00")
+            writer.writerow(
+                [
+                    f"L{i:03d}",
+                    f"lead{i}@acme{i % 5}.com",
+                    f"A{i % 5}",
+                    f"2025-01-{day:02d} 10:00:00",
+                    updated,
+                    converted_at.format(day=day) if i % 3 == 0 else "",
+                ]
+            )
+    with (folder / "accounts.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["account_id", "company_name", "employee_count", "annual_revenue"])
+        for i in range(5):
+            employees = (bad_employee_count or {}).get(i, f"{(i + 1) * 100}")
+            writer.writerow([f"A{i}", f"Acme {i}", employees, f"{(i + 1) * 1_000_000}"])
+    return folder
+
+
+def test_a_column_of_unreadable_dates_stops_the_build_with_the_fix(tmp_path: Path) -> None:
+    folder = write_export(tmp_path / "crm", converted_at="{day:02d}/03/2025")
+    result = run_dbt(["build"], tmp_path / "db.duckdb", {"raw_data_path": str(folder)})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "column 'converted_at' of table 'leads'" in result.stdout
+    assert "cannot be read as timestamp" in result.stdout
+    # how many, and examples as given
+    assert "10 of its 10 non-empty values are unreadable" in result.stdout
+    assert "e.g. '01/03/2025', '28/03/2025'" in result.stdout
+    # the fix: reformat the export, or drop the column
+    assert "Export it as ISO-8601 text" in result.stdout
+    assert "drop the column from the export" in result.stdout
+    assert "var unreadable_values_stop" in result.stdout
+    assert "Traceback" not in output
+    # nothing was scored from the unreadable column
+    assert "base_crm__leads" in result.stdout
+    assert "leadscore (unreadable values)" not in result.stdout
+
+
+def test_a_mapped_column_of_unreadable_numbers_names_the_mapping(tmp_path: Path) -> None:
+    folder = write_export(tmp_path / "crm")
+    with (folder / "accounts.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["account_id", "Employees"])
+        for i, size in enumerate(["1-10", "11-50", "51-200", "201-500", "500+", "1000"]):
+            writer.writerow([f"A{i}", size])
+    result = run_dbt(
+        ["build", *SELECTION],
+        tmp_path / "db.duckdb",
+        {
+            "raw_data_path": str(folder),
+            "column_map": {"accounts": {"Employees": "employee_count"}},
+        },
+    )
+    assert result.returncode != 0
+    assert "column 'Employees' of table 'accounts'" in result.stdout
+    assert "read as 'employee_count', cannot be read as integer" in result.stdout
+    assert "5 of its 6 non-empty values are unreadable, e.g. '1-10', '51-200'" in result.stdout
+    assert "remove 'Employees' from var column_map.accounts" in result.stdout
+    assert "custom_employees" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_few_unreadable_values_are_null_listed_and_warned(tmp_path: Path) -> None:
+    folder = write_export(
+        tmp_path / "crm",
+        bad_updated_at={4: "31/01/2025", 7: "yesterday"},
+        bad_employee_count={2: "50-100"},
+    )
+    database = tmp_path / "db.duckdb"
+    result = run_dbt(["build", *SELECTION], database, {"raw_data_path": str(folder)})
+    assert result.returncode == 0, result.stdout[-3000:]
+    rows = query(
+        database,
+        "select source_table, column_name, contract_type, unreadable_values,"
+        " unreadable_on_kept_rows, examples from marts.unreadable_values order by 1, 2",
+    )
+    assert rows == [
+        ("accounts", "employee_count", "integer", 1, 1, "'50-100'"),
+        ("leads", "updated_at", "timestamp", 2, 2, "'31/01/2025', 'yesterday'"),
+    ]
+    # the rows are kept, the values read as null (staging then uses created_at)
+    kept = query(
+        database,
+        "select base.lead_id, base.updated_at is null, stg.updated_at = stg.created_at"
+        " from staging.base_crm__leads as base"
+        " inner join staging.stg_crm__leads as stg on base.lead_id = stg.lead_id"
+        " where base.lead_id in ('L004', 'L005', 'L007') order by 1",
+    )
+    assert kept == [("L004", True, True), ("L005", False, False), ("L007", True, True)]
+    accounts = query(
+        database, "select employee_count from staging.stg_crm__accounts where account_id = 'A2'"
+    )
+    assert accounts == [(None,)]
+    # and the build says so at its end
+    assert (
+        "leadscore (unreadable values): leads.updated_at: 2 values could not be read as"
+        " timestamp and are null instead (2 on rows kept), e.g. '31/01/2025', 'yesterday'."
+        in result.stdout
+    )
+    assert "accounts.employee_count: 1 value could not be read as integer" in result.stdout
+    # a count below var unreadable_values_stop.min_values never stops the build
+    assert query(database, "select count(*) from marts.rejected_rows") == [(0,)]
+
+
+def test_a_clean_export_warns_about_nothing(tmp_path: Path) -> None:
+    folder = write_export(tmp_path / "crm")
+    database = tmp_path / "db.duckdb"
+    result = run_dbt(["build", *SELECTION], database, {"raw_data_path": str(folder)})
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert query(database, "select count(*) from marts.unreadable_values") == [(0,)]
+    assert "leadscore (unreadable values)" not in result.stdout
