@@ -76,9 +76,10 @@
 
 
 {#- Stops the build when a typed column of the export is (nearly) all
-    unreadable: one aggregate query over the raw table, before any model
-    reads it. columns: [[contract name, contract type, required, the
-    export's column name, whether var column_map renamed it]]. -#}
+    unreadable: one aggregate query over (at most the first million rows
+    of) the raw table, before any model reads it. columns: [[contract
+    name, contract type, required, the export's column name, whether var
+    column_map renamed it]]. -#}
 {% macro check_unreadable_values(table_name, columns, located) %}
     {%- set stop = leadscore.unreadable_values_stop() -%}
     {%- if not columns or stop.share is none -%}
@@ -97,10 +98,15 @@
             ~ "min(" ~ alias ~ ") filter (where " ~ unreadable ~ "), "
             ~ "max(" ~ alias ~ ") filter (where " ~ unreadable ~ ")") -%}
     {%- endfor -%}
+    {#- A format problem shows in any million rows: reading at most that
+        many keeps the check to about a second on very large tables. -#}
+    {%- set row_cap = 1000000 -%}
     {%- set counts = run_query(
-        "select " ~ measures | join(", ")
+        "select " ~ measures | join(", ") ~ ", count(*)"
         ~ " from (select " ~ given | join(", ") ~ " from " ~ located["from"]
-        ~ ") as given").rows[0] -%}
+        ~ " limit " ~ row_cap ~ ") as given").rows[0] -%}
+    {%- set scope = " in the first " ~ "{:,}".format(row_cap) ~ " rows"
+        if counts[-1] | int >= row_cap else "" -%}
     {%- for column in columns -%}
         {%- set name, contract_type, required, theirs, renamed = column -%}
         {%- set unreadable = counts[4 * loop.index0] | int -%}
@@ -130,7 +136,8 @@
                 "Input contract: column '" ~ theirs ~ "' of table '" ~ table_name
                 ~ "' (" ~ located["where"] ~ ")" ~ read_as ~ " cannot be read as "
                 ~ contract_type ~ ": " ~ "{:,}".format(unreadable) ~ " of its "
-                ~ "{:,}".format(non_empty) ~ " non-empty values are unreadable,"
+                ~ "{:,}".format(non_empty) ~ " non-empty values" ~ scope
+                ~ " are unreadable,"
                 ~ " e.g. " ~ leadscore.quoted_examples(
                     [counts[4 * loop.index0 + 2], counts[4 * loop.index0 + 3]])
                 ~ ". " ~ consequence
