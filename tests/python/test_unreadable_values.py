@@ -109,6 +109,12 @@ def test_a_few_unreadable_values_are_null_listed_and_warned(tmp_path: Path) -> N
         bad_updated_at={4: "31/01/2025", 7: "yesterday"},
         bad_employee_count={2: "50-100"},
     )
+    # a verdict with an unreadable given_at: listed, and its row rejected as such
+    (folder / "lead_feedback.csv").write_text(
+        "lead_id,rep_id,given_at,verdict\n"
+        "L001,R1,2025-02-03 10:00:00,accepted\n"
+        "L002,R1,last week,rejected\n"
+    )
     database = tmp_path / "db.duckdb"
     result = run_dbt(["build", *SELECTION], database, {"raw_data_path": str(folder)})
     assert result.returncode == 0, result.stdout[-3000:]
@@ -119,6 +125,7 @@ def test_a_few_unreadable_values_are_null_listed_and_warned(tmp_path: Path) -> N
     )
     assert rows == [
         ("accounts", "employee_count", "integer", 1, 1, "'50-100'"),
+        ("lead_feedback", "given_at", "timestamp", 1, 0, "'last week'"),
         ("leads", "updated_at", "timestamp", 2, 2, "'31/01/2025', 'yesterday'"),
     ]
     # the rows are kept, the values read as null (staging then uses created_at)
@@ -142,7 +149,9 @@ def test_a_few_unreadable_values_are_null_listed_and_warned(tmp_path: Path) -> N
     )
     assert "accounts.employee_count: 1 value could not be read as integer" in result.stdout
     # a count below var unreadable_values_stop.min_values never stops the build
-    assert query(database, "select count(*) from marts.rejected_rows") == [(0,)]
+    assert query(database, "select row_key, reason from marts.rejected_rows") == [
+        ("L002", "unreadable given_at")
+    ]
 
 
 def test_a_clean_export_warns_about_nothing(tmp_path: Path) -> None:
@@ -152,3 +161,28 @@ def test_a_clean_export_warns_about_nothing(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-3000:]
     assert query(database, "select count(*) from marts.unreadable_values") == [(0,)]
     assert "leadscore (unreadable values)" not in result.stdout
+
+
+def test_the_stop_is_configurable_and_the_values_are_then_listed(tmp_path: Path) -> None:
+    folder = write_export(tmp_path / "crm", converted_at="{day:02d}/03/2025")
+    database = tmp_path / "db.duckdb"
+    result = run_dbt(
+        ["build", *SELECTION],
+        database,
+        {"raw_data_path": str(folder), "unreadable_values_stop": {"share": None, "min_values": 5}},
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert query(
+        database,
+        "select column_name, unreadable_values, unreadable_on_kept_rows, examples"
+        " from marts.unreadable_values",
+    ) == [("converted_at", 10, 10, "'01/03/2025', '28/03/2025'")]
+    assert "leads.converted_at: 10 values could not be read as timestamp" in result.stdout
+
+    bad = run_dbt(
+        ["build", *SELECTION],
+        tmp_path / "bad.duckdb",
+        {"raw_data_path": str(folder), "unreadable_values_stop": {"share": 50}},
+    )
+    assert bad.returncode != 0
+    assert "var unreadable_values_stop must be {share:" in bad.stdout

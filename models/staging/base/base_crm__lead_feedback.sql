@@ -16,6 +16,7 @@ typed as (
 
         -- timestamps
         {{ parse_timestamp('given_at') }} as given_at,
+        {{ clean_text('given_at') }} as given_at_as_given,
 
         -- typed values that could not be read (null on this row), listed
         {{ unreadable_values('lead_feedback') }} as unreadable_values,
@@ -32,7 +33,8 @@ checked as (
         *,
         coalesce(
             {{ missing_reason('lead_id') }},
-            case when given_at is null then 'missing given_at' end,
+            case when given_at_as_given is null then 'missing given_at' end,
+            case when given_at is null then 'unreadable given_at' end,
             case
                 when given_at > current_timestamp
                     then 'given_at in the future'
