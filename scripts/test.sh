@@ -19,5 +19,8 @@ pytest -n 2 --dist loadscope --durations=15
 echo "==> dbt build (data and unit tests) on the demo CRM"
 ensure_demo "${LEADSCORE_RAW_DATA_PATH:-data/demo}"
 mkdir -p warehouse
+# a database of its own, new every run (the model registry and the history
+# marts survive --full-refresh by design)
+rm -f warehouse/test.duckdb warehouse/test.duckdb.wal
 LEADSCORE_DUCKDB_PATH="warehouse/test.duckdb" dbt build --full-refresh
 echo "==> all checks passed"
