@@ -341,6 +341,17 @@ def test_training_data_shows_the_latest_preflight_with_its_advice() -> None:
             },
         ],
         "advice": "Preflight: var horizon_days: 30 would give 900 labelled and 130 converted",
+        # as the run stores it: keys sorted by name, not in time order
+        "periods": {
+            name: {
+                "start": f"2026-0{m}-01",
+                "end": f"2026-0{m}-28",
+                "leads": 9,
+                "rows": 9,
+                "converted_leads": 1,
+            }
+            for name, m in (("calibration", 5), ("test", 6), ("train", 1))
+        },
     }
     older = {name: None for name in RUN_SCHEMA} | {
         "run_id": "a",
@@ -363,5 +374,9 @@ def test_training_data_shows_the_latest_preflight_with_its_advice() -> None:
     section = section[: section.index("</section>")]
     assert "420 leads, 12 of them converted" in section
     assert "var horizon_days: 30 would give 900 labelled" in section
-    assert section.count("<tr") == 3  # header + two candidates
+    assert section.count("<tr") == 1 + 3 + 1 + 2  # time split, then the candidates
+    periods = [
+        section.index(f"<th>{p}</th>") for p in ("Training", "Calibration", "Test (held out)")
+    ]
+    assert periods == sorted(periods)  # in time order
     assert "(configured)" in section

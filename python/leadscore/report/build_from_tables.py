@@ -414,7 +414,9 @@ def training_data(runs: pl.DataFrame | None) -> TrainingData | None:
                 leads=period["leads"],
                 converted_leads=period["converted_leads"],
             )
-            for name, period in (checks.get("periods") or {}).items()
+            # in time order (the JSON keeps its keys sorted by name)
+            for name in ("train", "calibration", "test")
+            if (period := (checks.get("periods") or {}).get(name))
         ),
         horizons=tuple(
             HorizonCandidate(
