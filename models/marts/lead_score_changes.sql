@@ -8,7 +8,7 @@
 with
 
 compared as (
-    select * from {{ ref('int_lead_scores_compared') }}
+    select * from {{ ref('lead_scores_compared') }}
 ),
 
 moved as (

@@ -9,7 +9,7 @@ score_date as (
 ),
 
 compared as (
-    select * from {{ ref('int_lead_scores_compared') }}
+    select * from {{ ref('lead_scores_compared') }}
 ),
 
 scores as (
