@@ -14,10 +14,9 @@ trained as (
 ),
 
 champion as (
-    -- the most recently promoted model
-    select arg_max(version_id, ran_at) as version_id
-    from runs
-    where is_promoted
+    select version_id
+    from {{ ref('ml_champion') }}
+    where champion_rank = 1
 )
 
 select

@@ -22,25 +22,16 @@ points as (
     from {{ ref('lead_points_scores') }}
 ),
 
-runs as (
-    select * from {{ ref('ml_training_runs') }}
-),
-
 history as (
     select * from {{ ref('lead_score_history') }}
     where scoring_method = 'model'
 ),
 
--- the latest promoted model
+-- the champion (ml_champion)
 champion as (
-    select runs.version_id
-    from runs
-    where
-        runs.is_promoted
-        and runs.ran_at = (
-            select max(promoted.ran_at) from runs as promoted
-            where promoted.is_promoted
-        )
+    select version_id
+    from {{ ref('ml_champion') }}
+    where champion_rank = 1
 ),
 
 labelled_dates as (

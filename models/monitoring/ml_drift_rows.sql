@@ -10,22 +10,13 @@ features as (
     select * from {{ ref('lead_features') }}
 ),
 
-runs as (
-    select * from {{ ref('ml_training_runs') }}
-),
-
--- the latest promoted model
+-- the champion (ml_champion)
 champion as (
     select
-        runs.train_start,
-        runs.train_end
-    from runs
-    where
-        runs.is_promoted
-        and runs.ran_at = (
-            select max(promoted.ran_at) from runs as promoted
-            where promoted.is_promoted
-        )
+        train_start,
+        train_end
+    from {{ ref('ml_champion') }}
+    where champion_rank = 1
 ),
 
 -- a seeded sample of the training window's lead-dates

@@ -11,10 +11,6 @@ score_date as (
     select score_date from {{ ref('int_score_date') }}
 ),
 
-runs as (
-    select * from {{ ref('ml_training_runs') }}
-),
-
 backtest as (
     select * from {{ ref('model_backtest') }}
 ),
@@ -23,18 +19,13 @@ drift as (
     select * from {{ ref('model_drift') }}
 ),
 
--- the latest promoted model
+-- the champion (ml_champion)
 champion as (
     select
-        runs.run_id,
-        runs.version_id
-    from runs
-    where
-        runs.is_promoted
-        and runs.ran_at = (
-            select max(promoted.ran_at) from runs as promoted
-            where promoted.is_promoted
-        )
+        run_id,
+        version_id
+    from {{ ref('ml_champion') }}
+    where champion_rank = 1
 ),
 
 recent_dates as (
