@@ -12,7 +12,7 @@ runs as (
 
 promoted as (
     select * from runs
-    where runs.is_promoted
+    where is_promoted
 )
 
 select
