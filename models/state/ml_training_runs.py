@@ -7,28 +7,26 @@ returns its one row (appended).
 Monitoring feeds back into retraining: when the previous build raised an alert (calibration,
 AUC or drift; table model_health_alert_history) for the model that is still champion,
 ``drift_alert`` is set, so retrain_policy ``auto`` retrains (leadscore.health.retraining_alert
-decides). The alert table is built downstream of this model, so it is read by name (var
-health_alert_history), not ref'd, and only when it exists.
+decides). The alert table is built downstream of this model, so it is read as the source
+previous_build.model_health_alert_history (what the previous build wrote; var
+health_alert_history), and only when it exists.
 """
 
 import datetime as dt
+
+import duckdb
 
 from leadscore.health import retraining_alert, with_alert_reason
 from leadscore.ml.dbt_settings import lifecycle_settings
 from leadscore.ml.lifecycle import training_run
 
 
-def previous_alerts(dbt, session, relation_name):
-    """The alert history table (polars), or None when it does not exist yet."""
-    schema, _, table = str(relation_name).rpartition(".")
-    found = session.sql(
-        "select count(*) from information_schema.tables "
-        f"where table_catalog = '{dbt.this.database}' and table_schema = '{schema}' "
-        f"and table_name = '{table}'"
-    ).fetchall()[0][0]
-    if not found:
+def previous_alerts(dbt):
+    """The previous builds' alert history (polars), or None before the first one wrote it."""
+    try:
+        return dbt.source("previous_build", "model_health_alert_history").pl()
+    except duckdb.CatalogException:
         return None
-    return session.sql(f'select * from "{dbt.this.database}"."{schema}"."{table}"').pl()
 
 
 def model(dbt, session):
@@ -39,7 +37,7 @@ def model(dbt, session):
     previous = session.sql(f"select * from {dbt.this}").pl() if dbt.is_incremental else None
     drift_alert, alert_reason = False, "no monitoring alerts recorded"
     if previous is not None:
-        alerts = previous_alerts(dbt, session, meta["health_alert_history"])
+        alerts = previous_alerts(dbt)
         drift_alert, alert_reason = retraining_alert(alerts, previous, score_date)
     run = training_run(
         panel,
