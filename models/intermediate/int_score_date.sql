@@ -29,7 +29,8 @@ chosen as (
         {%- else -%}
             cast(latest_event_at as date)
         {%- endif %} as score_date,
-        {{ "true" if var('score_date') else "false" }} as is_configured
+        {{ "true" if var('score_date') else "false" }} as is_configured,
+        latest_event_at
     from latest
 )
 
@@ -37,5 +38,6 @@ select
     score_date,
     -- exclusive: everything strictly before this instant is known
     cast({{ dbt.dateadd('day', 1, 'score_date') }} as timestamp) as cutoff_at,
-    is_configured
+    is_configured,
+    latest_event_at
 from chosen
