@@ -42,3 +42,20 @@ ensure_demo() {
             python -m leadscore_demo --out "$out"
     fi
 }
+
+# dbt-bouncer (checks dbt's conventions, dbt-bouncer.yml) in a virtual
+# environment of its own: it pins a newer duckdb than the project does.
+BOUNCER_VENV="${LEADSCORE_BOUNCER_VENV:-$LEADSCORE_ROOT/.venv-bouncer}"
+ensure_bouncer() {
+    local stamp="$BOUNCER_VENV/.leadscore-installed"
+    if [ ! -x "$BOUNCER_VENV/bin/python" ]; then
+        echo "==> creating virtual environment for dbt-bouncer in $BOUNCER_VENV"
+        "$PYTHON_BIN" -m venv "$BOUNCER_VENV"
+    fi
+    if [ ! -f "$stamp" ] || [ "$LEADSCORE_ROOT/requirements-bouncer.lock" -nt "$stamp" ]; then
+        echo "==> installing dbt-bouncer (requirements-bouncer.lock)"
+        "$BOUNCER_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+            -r "$LEADSCORE_ROOT/requirements-bouncer.lock"
+        touch "$stamp"
+    fi
+}

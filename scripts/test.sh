@@ -23,4 +23,9 @@ mkdir -p warehouse
 # marts survive --full-refresh by design)
 rm -f warehouse/test.duckdb warehouse/test.duckdb.wal
 LEADSCORE_DUCKDB_PATH="warehouse/test.duckdb" dbt build --full-refresh
+
+echo "==> dbt docs generate and dbt-bouncer (dbt's conventions, dbt-bouncer.yml)"
+LEADSCORE_DUCKDB_PATH="warehouse/test.duckdb" dbt docs generate --quiet
+ensure_bouncer
+"$BOUNCER_VENV/bin/dbt-bouncer" --config-file dbt-bouncer.yml
 echo "==> all checks passed"
