@@ -10,6 +10,8 @@ import subprocess
 import zlib
 from dataclasses import replace
 from datetime import date
+from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +19,7 @@ import pytest
 from demo_report import demo_report_data
 from leadscore.report import (
     SECTION_TITLES,
+    TIERS,
     Alert,
     CalibrationBin,
     DriftRow,
@@ -35,6 +38,7 @@ from leadscore.report import (
     tier_rows,
     write_report,
 )
+from leadscore.report.data import HorizonCandidate, TrainingData, TrainingPeriod
 
 ALL_CHARTS = {
     "calibration",
@@ -139,6 +143,82 @@ def test_names_and_reasons_are_html_escaped() -> None:
     assert "&amp; more" in section(html, "alerts")
     assert "&lt;script&gt;" in section(html, "card")
     assert "&lt;script&gt;" in section(html, "importance")
+
+
+class _Tags(HTMLParser):
+    """Every element of a page, as (tag, {attribute: value}), from a real HTML parser."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def parsed_tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
+
+
+def test_hostile_strings_in_every_field_stay_text() -> None:
+    """Whatever the warehouse holds, the templates print it as text: no tag, no fetch."""
+    evil = '<script>alert("x")</script><img src="http://evil.example/x.png" onerror=alert(1)>'
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=&#34;http://evil"
+    data = ReportData(
+        title=evil,
+        warnings=(evil,),
+        card=ModelCard(
+            model_version=evil,
+            trained_at=evil,
+            scoring_method="rules",
+            scoring_method_reason=evil,
+            conversion_definition=evil,
+            features=(evil,),
+            parameters={evil: evil},
+            intended_use=evil,
+            limits=evil,
+        ),
+        feature_importance=[FeatureImportance(evil, 0.2)],
+        importance_method=evil,
+        drift=[DriftRow(evil, 0.3)],
+        drift_reference=evil,
+        alerts=[Alert(evil, evil, evil)],
+        training_data=TrainingData(
+            labelled_leads=10,
+            converted_leads=1,
+            min_labelled_leads=500,
+            min_converted_leads=100,
+            periods=(TrainingPeriod(evil, evil, evil, 5, 1),),
+            horizons=(HorizonCandidate(30, 365, 10, 1, is_configured=True),),
+            advice=evil,
+        ),
+    )
+    html = render_report(data)
+    tags = parsed_tags(html)
+    assert {tag for tag, _ in tags}.isdisjoint({"script", "img", "link", "iframe", "object"})
+    for tag, attrs in tags:
+        for name in ("src", "href"):
+            assert not re.match(r"\s*(?:https?:)?//", attrs.get(name) or ""), (tag, attrs)
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+    assert f"<title>{escaped}" in html and f"<h1>{escaped}" in html
+    assert escaped in html[: html.index('id="explainer"')]  # header and warnings
+    for key in ("explainer", "drift", "alerts", "training_data", "card"):
+        assert escaped in section(html, key), key
+    # the SVG chart escapes its own texts (report/svg.py): feature names and the axis label
+    assert section(html, "importance").count("&lt;script&gt;") >= 2
+
+
+def test_stylesheet_is_inlined_verbatim_from_the_package() -> None:
+    css = resources.files("leadscore.report").joinpath("templates", "report.css")
+    stylesheet = css.read_text(encoding="utf-8")
+    assert '"Segoe UI"' in stylesheet and ".tier-" in stylesheet
+    html = render_report(ReportData())
+    assert f"<style>\n{stylesheet}</style>" in html  # not escaped, not fetched
+    for tier in TIERS:  # every tier class the page uses has its style
+        assert f"tier-{tier}" in html and f".tier-{tier}{{" in stylesheet
 
 
 # --------------------------------------------------------------------------- empty data
