@@ -23,17 +23,8 @@
     its company size: smb up to 200 employees (and unknown size),
     mid_market 201-1000, enterprise above 1000. -#}
 {{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
     unique_key=['lead_id', 'score_date'],
-    on_schema_change='append_new_columns',
-    full_refresh=false,
-    pre_hook="
-        {%- if is_incremental() -%}
-        delete from {{ this }}
-        where score_date = (select score_date from {{ ref('int_score_date') }})
-        {%- endif -%}
-    ",
+    pre_hook="{{ clear_score_date() }}",
 ) }}
 
 with

@@ -6,17 +6,8 @@
     tier_since_date carries forward from the previous score date, so when
     a tier began is known without scanning the whole history. -#}
 {{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
     unique_key=['lead_id', 'score_date'],
-    on_schema_change='append_new_columns',
-    full_refresh=false,
-    pre_hook="
-        {%- if is_incremental() -%}
-        delete from {{ this }}
-        where score_date = (select score_date from {{ ref('int_score_date') }})
-        {%- endif -%}
-    ",
+    pre_hook="{{ clear_score_date() }}",
 ) }}
 
 with
