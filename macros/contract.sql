@@ -94,3 +94,16 @@
         },
     }) }}
 {% endmacro %}
+
+
+{#- The base model that holds every raw row of a contract table with its
+    final rejection reason: activities and lead feedback are also checked
+    against the leads (base_crm__<table>_checked), the other tables need no
+    second step. What rejected_rows, unreadable_values and reconciliation
+    read. -#}
+{% macro checked_base_model(table_name) %}
+    {{ return(ref(
+        'base_crm__' ~ table_name
+        ~ ('_checked' if table_name in ('activities', 'lead_feedback') else '')
+    )) }}
+{% endmacro %}

@@ -6,29 +6,29 @@
 with
 
 base_leads as (
-    select * from {{ ref('base_crm__leads') }}
+    select * from {{ checked_base_model('leads') }}
 ),
 
 base_accounts as (
-    select * from {{ ref('base_crm__accounts') }}
+    select * from {{ checked_base_model('accounts') }}
 ),
 
 -- with the lead checks (unknown lead, before the lead was created)
 base_activities as (
-    select * from {{ ref('base_crm__activities_checked') }}
+    select * from {{ checked_base_model('activities') }}
 ),
 
 base_opportunities as (
-    select * from {{ ref('base_crm__opportunities') }}
+    select * from {{ checked_base_model('opportunities') }}
 ),
 
 base_sales_reps as (
-    select * from {{ ref('base_crm__sales_reps') }}
+    select * from {{ checked_base_model('sales_reps') }}
 ),
 
 -- with the lead check (unknown lead)
 base_lead_feedback as (
-    select * from {{ ref('base_crm__lead_feedback_checked') }}
+    select * from {{ checked_base_model('lead_feedback') }}
 ),
 
 rejected as (

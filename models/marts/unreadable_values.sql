@@ -12,16 +12,14 @@
 with
 
 -- one row per unreadable value, with whether its row is kept (not a
--- duplicate, not rejected: for lead feedback, after the check against the
--- leads)
+-- duplicate, not rejected, after the check against the leads)
 unreadable as (
     {%- for table_name in tables %}
         select
             '{{ table_name }}' as source_table,
             rejection_reason is null and not is_duplicate as is_kept_row,
             unnest(unreadable_values) as unreadable_value
-        from {{ ref('base_crm__' ~ table_name
-            ~ ('_checked' if table_name == 'lead_feedback' else '')) }}
+        from {{ checked_base_model(table_name) }}
         where unreadable_values is not null
         {{ "union all" if not loop.last }}
     {%- endfor %}
