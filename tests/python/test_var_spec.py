@@ -1,0 +1,59 @@
+"""Vars are checked before any model runs: a bad value stops the build naming the var and
+what it takes, a misspelt name is warned about with the var it probably meant, and no var
+value can change the SQL that runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from dbt_helpers import PROJECT_DIR, query, run_dbt
+
+SPEC_NAMES = re.compile(r"^ {8}'([a-z_]+)': ", re.M)
+
+
+def test_every_var_has_a_spec_and_every_spec_a_var() -> None:
+    defaults = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    macro = (PROJECT_DIR / "macros" / "validate_vars.sql").read_text()
+    spec = macro[macro.index("macro var_spec") : macro.index("endmacro")]
+    assert set(SPEC_NAMES.findall(spec)) == set(defaults)
+
+
+def _seed(tmp_path: Path, variables: dict):
+    database = tmp_path / "db.duckdb"
+    return database, run_dbt(["build", "--select", "country_codes"], database, variables)
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"retrain_policy": "sometimes"}, "var retrain_policy must be one of auto, always, never"),
+        ({"horizon_days": 0}, "var horizon_days must be a whole number from 1; got 0"),
+        ({"model_refit": "yes"}, "var model_refit must be true or false"),
+        ({"training_sample_rate": 1.5}, "var training_sample_rate must be a number from 0 to 1"),
+        (
+            {"score_date": "2026-01-01' as date) union select 1 --"},
+            "var score_date must be a date written YYYY-MM-DD",
+        ),
+        ({"report_path": None}, "var report_path must be a value (it may not be null)"),
+    ],
+)
+def test_a_bad_var_stops_the_build_before_any_model_runs(
+    tmp_path: Path, variables: dict, message: str
+) -> None:
+    database, result = _seed(tmp_path, variables)
+    assert result.returncode != 0
+    assert message in result.stdout, result.stdout[-2000:]
+    assert "Nothing was built" in result.stdout
+    if database.exists():
+        built = query(database, "select count(*) from information_schema.tables")
+        assert built == [(0,)]
+
+
+def test_a_misspelt_var_is_warned_about_with_the_var_it_meant(tmp_path: Path) -> None:
+    _, result = _seed(tmp_path, {"retrain_polcy": "never"})
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "--vars sets 'retrain_polcy', which is not a var" in result.stdout
+    assert "did you mean 'retrain_policy'?" in result.stdout
