@@ -1,6 +1,7 @@
 """Scores of the open leads at the score date, by the champion or the rules.
 
-Thin: reads the scoring rows and the training runs, calls
+Thin: reads the scoring rows, the champions (ml_champion, in rank order) and the latest
+training run (why the rules score when there is no champion), calls
 leadscore.ml.lifecycle.score_with_champion, returns its table.
 """
 
@@ -10,5 +11,18 @@ from leadscore.ml.lifecycle import score_with_champion
 
 def model(dbt, session):
     rows = dbt.ref("ml_scoring_rows").order("lead_id").pl()
-    runs = dbt.ref("ml_training_runs").pl()
-    return score_with_champion(rows, runs, scoring_config(dbt.config.get("meta")))
+    champions = dbt.ref("ml_champion").order("champion_rank").pl()
+    latest = (
+        dbt.ref("ml_training_runs")
+        .order("ran_at desc, run_id desc")
+        .limit(1)
+        .select("action_reason, warning")
+        .pl()
+        .to_dicts()
+    )
+    return score_with_champion(
+        rows,
+        champions,
+        scoring_config(dbt.config.get("meta")),
+        latest_run=latest[0] if latest else None,
+    )

@@ -1,6 +1,6 @@
 """The champion's scores on the backtest rows (replayed unless the score history has them).
 
-Thin: reads the backtest rows and the training runs, calls
+Thin: reads the backtest rows and the champions (ml_champion, in rank order), calls
 leadscore.health.replay_backtest, returns its table.
 """
 
@@ -9,5 +9,5 @@ from leadscore.health import replay_backtest
 
 def model(dbt, session):
     rows = dbt.ref("ml_backtest_rows").order("as_of_date, lead_id").pl()
-    runs = dbt.ref("ml_training_runs").pl()
-    return replay_backtest(rows, runs)
+    champions = dbt.ref("ml_champion").order("champion_rank").pl()
+    return replay_backtest(rows, champions)

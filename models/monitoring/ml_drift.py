@@ -1,6 +1,6 @@
 """Population stability index of the champion's features and score, training window vs now.
 
-Thin: reads the two populations and the training runs, calls
+Thin: reads the two populations and the champions (ml_champion, in rank order), calls
 leadscore.health.drift_table, returns its table.
 """
 
@@ -9,5 +9,5 @@ from leadscore.health import drift_settings, drift_table
 
 def model(dbt, session):
     rows = dbt.ref("ml_drift_rows").order("population, lead_id, as_of_date").pl()
-    runs = dbt.ref("ml_training_runs").pl()
-    return drift_table(rows, runs, drift_settings(dbt.config.get("meta")))
+    champions = dbt.ref("ml_champion").order("champion_rank").pl()
+    return drift_table(rows, champions, drift_settings(dbt.config.get("meta")))

@@ -1,6 +1,7 @@
 """Write the model report (self-contained HTML) to var report_path; return its manifest.
 
-Thin: reads the registry, the scores, the health marts and the scoring warnings, builds the report data with
+Thin: reads the champions (ml_champion, in rank order), the registry, the scores, the health
+marts and the scoring warnings, builds the report data with
 leadscore.report.build_from_tables.report_data_from_tables, writes the page with
 leadscore.report.write_report and returns one row (path, written_at, sections).
 """
@@ -19,6 +20,7 @@ def model(dbt, session):
     meta = dbt.config.get("meta")
     written_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     data = report_data_from_tables(
+        champions=dbt.ref("ml_champion").order("champion_rank").pl(),
         runs=dbt.ref("ml_training_runs").pl(),
         scores=dbt.ref("lead_scores").select("scoring_method, scoring_method_reason").pl(),
         weekly=dbt.ref("model_health_weekly").pl(),

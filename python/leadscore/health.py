@@ -30,7 +30,7 @@ import polars as pl
 from leadscore.ml.bundle import ModelBundle, loads_bundle
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.features import prepare_features
-from leadscore.ml.lifecycle import champion_run
+from leadscore.ml.lifecycle import champion_run, first_champion
 from leadscore.ml.scale import to_score
 from leadscore.ml.scoring import predict_frame
 
@@ -284,7 +284,7 @@ def importance_ranks(importance_json: str | None) -> dict[str, int]:
 
 
 def drift_table(
-    rows: pl.DataFrame, runs: pl.DataFrame | None, settings: DriftSettings | None = None
+    rows: pl.DataFrame, champions: pl.DataFrame | None, settings: DriftSettings | None = None
 ) -> pl.DataFrame:
     """PSI of each of the champion's features and of its probability, training window vs now.
 
@@ -292,7 +292,8 @@ def drift_table(
         rows: feature rows with a ``population`` column: ``reference`` for rows of the
             champion's training window (as-of dates train_start..train_end, possibly a
             sample) and ``current`` for the rows scored now.
-        runs: the training runs (the champion is the latest promoted model).
+        champions: the ``ml_champion`` model ordered by ``champion_rank`` (the champion is
+            the first row).
         settings: thresholds and binning.
 
     Returns:
@@ -302,7 +303,7 @@ def drift_table(
         or one of the populations has no rows.
     """
     settings = settings or DriftSettings()
-    champion = champion_run(runs)
+    champion = first_champion(champions)
     if champion is None or champion.get("model_bundle") is None:
         return pl.DataFrame(schema=DRIFT_SCHEMA)
     if "population" not in rows.columns:
@@ -361,7 +362,7 @@ def drift_table(
 # --------------------------------------------------------------------------- backtest
 
 
-def replay_backtest(rows: pl.DataFrame, runs: pl.DataFrame | None) -> pl.DataFrame:
+def replay_backtest(rows: pl.DataFrame, champions: pl.DataFrame | None) -> pl.DataFrame:
     """The champion's scores on past as-of dates, next to the points score and the outcome.
 
     Args:
@@ -369,7 +370,8 @@ def replay_backtest(rows: pl.DataFrame, runs: pl.DataFrame | None) -> pl.DataFra
             while the horizon is open), ``points_score``, the features, and what the score
             history says was given that day (``history_probability``, ``history_score``,
             ``history_model_version``; null when that day was not scored by a model).
-        runs: the training runs (the champion is the latest promoted model).
+        champions: the ``ml_champion`` model ordered by ``champion_rank`` (the champion is
+            the first row).
 
     Returns:
         The columns of :data:`BACKTEST_SCHEMA`, in the order of ``rows``. Where the history
@@ -385,7 +387,7 @@ def replay_backtest(rows: pl.DataFrame, runs: pl.DataFrame | None) -> pl.DataFra
             f"backtest rows lack column(s) {missing}; build them with models/ml/"
             "ml_backtest_rows.sql."
         )
-    champion = champion_run(runs)
+    champion = first_champion(champions)
     has_history = pl.col("history_probability").is_not_null()
     base = rows.select(
         pl.col("lead_id").cast(pl.Utf8),

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import polars as pl
 import pytest
+from champion_frames import champions
 from leadscore.health import (
     BACKTEST_SCHEMA,
     DRIFT_SCHEMA,
@@ -152,7 +153,7 @@ def test_drift_of_an_unchanged_population_is_ok_but_for_age(
     panel: pl.DataFrame, runs: pl.DataFrame
 ) -> None:
     current = panel.filter(pl.col("as_of_date") == panel["as_of_date"].max())
-    table = drift_table(drift_rows(panel, runs, current), runs)
+    table = drift_table(drift_rows(panel, runs, current), champions(runs))
     assert table.schema == pl.Schema(DRIFT_SCHEMA)
     assert table.row(0, named=True)["feature"] == SCORE_FEATURE  # the score comes first
     bundle = loads_bundle(runs.item(0, "model_bundle"))
@@ -174,7 +175,7 @@ def test_a_new_lead_source_and_hotter_leads_show_as_drift(
         .alias("lead_source"),
         (pl.col("n_pricing_view_30d") + 5).alias("n_pricing_view_30d"),
     )
-    table = drift_table(drift_rows(panel, runs, current), runs)
+    table = drift_table(drift_rows(panel, runs, current), champions(runs))
     source = table.filter(pl.col("feature") == "lead_source").row(0, named=True)
     assert source["status"] == "drift"
     assert source["feature_kind"] == "categorical"
@@ -202,7 +203,7 @@ def backtest_rows(panel: pl.DataFrame) -> pl.DataFrame:
 
 def test_replay_scores_past_rows_with_the_champion(panel: pl.DataFrame, runs: pl.DataFrame) -> None:
     rows = backtest_rows(panel)
-    out = replay_backtest(rows, runs)
+    out = replay_backtest(rows, champions(runs))
     assert out.schema == pl.Schema(BACKTEST_SCHEMA)
     assert out.height == rows.height
     assert out["score_source"].unique().to_list() == ["replay"]
@@ -214,6 +215,22 @@ def test_replay_scores_past_rows_with_the_champion(panel: pl.DataFrame, runs: pl
     # labels and points pass through; the open dates keep a null label
     assert out["label"].null_count() == rows["label"].null_count() > 0
     assert out["points_score"].to_list() == rows["points_score"].to_list()
+
+
+def test_the_first_ranked_champion_is_replayed_and_measured(
+    panel: pl.DataFrame, runs: pl.DataFrame
+) -> None:
+    """Backtest and drift take the champion as ranked (ml_champion's first row)."""
+    earlier = runs.with_columns(
+        pl.lit("R0").alias("run_id"), pl.lit(None, pl.Binary).alias("model_bundle")
+    )
+    ranked = champions(runs).vstack(champions(earlier))
+    out = replay_backtest(backtest_rows(panel), ranked)
+    assert out["champion_run_id"].unique().to_list() == [runs.item(0, "run_id")]
+    assert out["score_source"].unique().to_list() == ["replay"]
+    current = panel.filter(pl.col("as_of_date") == pl.col("as_of_date").max())
+    table = drift_table(drift_rows(panel, runs, current), ranked)
+    assert table["champion_run_id"].unique().to_list() == [runs.item(0, "run_id")]
 
 
 def test_recorded_history_is_used_instead_of_a_replay(
@@ -229,7 +246,7 @@ def test_recorded_history_is_used_instead_of_a_replay(
         .then(pl.lit("lsm-recorded"))
         .alias("history_model_version"),
     )
-    out = replay_backtest(rows, runs)
+    out = replay_backtest(rows, champions(runs))
     recorded = out.filter(pl.col("lead_id") == "L0000001")
     assert recorded["score_source"].unique().to_list() == ["history"]
     assert recorded["model_probability"].unique().to_list() == [0.5]

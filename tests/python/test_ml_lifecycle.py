@@ -9,6 +9,7 @@ import json
 
 import polars as pl
 import pytest
+from champion_frames import champions
 from leadscore.ml.config import FeatureConfig, TrainConfig
 from leadscore.ml.dbt_settings import lifecycle_settings, scoring_config
 from leadscore.ml.errors import MLInputError
@@ -70,7 +71,9 @@ def test_too_few_outcomes_is_a_cold_start_scored_by_rules(
     run = training_run(panel, None, settings, score_date, RAN_AT)
     assert run.item(0, "action") == "cold_start"
     assert "labelled leads in the labelled history (the model needs" in run.item(0, "action_reason")
-    scores = score_with_champion(_scoring_rows(panel), run)
+    scores = score_with_champion(
+        _scoring_rows(panel), champions(run), latest_run=run.row(0, named=True)
+    )
     assert scores.schema == pl.Schema(SCORE_SCHEMA)
     assert scores.get_column("scoring_method").unique().to_list() == ["rules"]
     assert scores.get_column("score").to_list() == (
@@ -179,12 +182,12 @@ def test_champion_scores_are_deterministic_and_explained(
     panel: pl.DataFrame, first_run: pl.DataFrame, score_date: dt.date
 ) -> None:
     rows = _scoring_rows(panel)
-    first = score_with_champion(rows, first_run)
+    first = score_with_champion(rows, champions(first_run))
     again = training_run(
         panel, None, LifecycleSettings(min_labelled=200, train=LOGISTIC), score_date, RAN_AT
     )
     assert again.item(0, "version_id") == first_run.item(0, "version_id")
-    second = score_with_champion(rows, again)
+    second = score_with_champion(rows, champions(again))
     assert first.equals(second)
     assert first.get_column("scoring_method").unique().to_list() == ["model"]
     assert first.get_column("score").is_between(0, 100).all()
@@ -192,6 +195,42 @@ def test_champion_scores_are_deterministic_and_explained(
     factors = json.loads(first.item(0, "contributions"))
     assert {"feature", "value", "contribution"} <= set(factors[0])
     assert first.get_column("model_version").unique().to_list() == [first_run.item(0, "version_id")]
+
+
+def test_scoring_falls_back_along_the_champion_ranks_as_given(
+    panel: pl.DataFrame, first_run: pl.DataFrame, early_run: pl.DataFrame
+) -> None:
+    """The champions are taken in the order given (ml_champion's champion_rank), never
+    re-sorted; a bundle that cannot be read passes to the next rank, then to the rules."""
+    rows = _scoring_rows(panel)
+    damaged = first_run.with_columns(
+        pl.lit(b"not a bundle").alias("model_bundle"), pl.lit("lsm-damaged").alias("version_id")
+    )
+    ranked = pl.concat([damaged, early_run]).with_columns(
+        pl.Series("champion_rank", [1, 2], dtype=pl.Int64)
+    )
+    scores = score_with_champion(rows, ranked)
+    assert scores.get_column("model_version").unique().to_list() == [
+        early_run.item(0, "version_id")
+    ]
+    assert "champion bundle unreadable, skipped: lsm-damaged" in scores.item(
+        0, "scoring_method_reason"
+    )
+    # the order given wins, even when a later rank was trained more recently
+    reversed_ranks = pl.concat([early_run, first_run]).with_columns(
+        pl.Series("champion_rank", [1, 2], dtype=pl.Int64)
+    )
+    assert score_with_champion(rows, reversed_ranks).get_column(
+        "model_version"
+    ).unique().to_list() == [early_run.item(0, "version_id")]
+    # no readable bundle: the rules, saying why
+    rules = score_with_champion(
+        rows, damaged.with_columns(pl.lit(1, pl.Int64).alias("champion_rank"))
+    )
+    assert rules.get_column("scoring_method").unique().to_list() == ["rules"]
+    assert rules.item(0, "scoring_method_reason").startswith(
+        "rules score: the champion's model bundle cannot be read (lsm-damaged"
+    )
 
 
 def test_dbt_meta_becomes_settings_with_clear_errors() -> None:

@@ -9,6 +9,7 @@ import re
 import numpy as np
 import polars as pl
 import pytest
+from champion_frames import champions
 from leadscore.ml import MLInputError
 from leadscore.ml.lifecycle import RUN_SCHEMA
 from leadscore.report import render_report
@@ -135,7 +136,7 @@ def drift_table(n_stable: int) -> pl.DataFrame:
 
 
 def test_cold_start_with_nothing_renders_an_honest_empty_report() -> None:
-    data = report_data_from_tables(None, None, None, None, None, None)
+    data = report_data_from_tables(None, None, None, None, None, None, None)
     assert data.card.scoring_method == "rules"
     assert report_sections(data) == ["explainer"]
     html = render_report(data)
@@ -150,7 +151,9 @@ def test_cold_start_shows_the_points_score_measured_on_the_latest_weeks() -> Non
             "scoring_method_reason": ["rules score: rules score: only 40 conversions", None],
         }
     )
-    data = report_data_from_tables(None, scores, weekly("points"), backtest(False), None, None)
+    data = report_data_from_tables(
+        None, None, scores, weekly("points"), backtest(False), None, None
+    )
     assert data.model_metrics is None
     assert data.points_metrics is not None and data.points_metrics.roc_auc == 1.0
     assert {row.scorer for row in data.tiers} == {"points"}
@@ -171,6 +174,7 @@ def test_a_champion_fills_card_metrics_charts_and_out_of_sample_health() -> None
     runs = pl.DataFrame([champion_run()], schema=RUN_SCHEMA)
     scores = pl.DataFrame({"scoring_method": ["model"], "scoring_method_reason": ["model lsm"]})
     data = report_data_from_tables(
+        champions(runs),
         runs,
         scores,
         weekly("model"),
@@ -231,7 +235,7 @@ def test_a_refitted_champion_charts_its_held_out_predictions_not_the_in_sample_r
     }
     runs = pl.DataFrame([run], schema=RUN_SCHEMA)
     scores = pl.DataFrame({"scoring_method": ["model"], "scoring_method_reason": ["model lsm"]})
-    data = report_data_from_tables(runs, scores, None, backtest(True), None, None)
+    data = report_data_from_tables(champions(runs), runs, scores, None, backtest(True), None, None)
     assert sum(b.leads for b in data.calibration) == 50
     assert sum(row.leads for row in data.tiers if row.scorer == "model") == 50
     assert sum(row.leads for row in data.tiers if row.scorer == "points") == 50
@@ -243,7 +247,7 @@ def test_a_refitted_champion_charts_its_held_out_predictions_not_the_in_sample_r
 
 
 def test_drift_lists_moving_and_important_features_and_says_what_is_left_out() -> None:
-    data = report_data_from_tables(None, None, None, None, drift_table(40), None)
+    data = report_data_from_tables(None, None, None, None, None, drift_table(40), None)
     listed = [row.feature for row in data.drift]
     assert listed[:2] == ["lead_source", "engagement_decayed"]
     assert len(listed) == 2 + 15
@@ -273,7 +277,7 @@ def test_alerts_and_training_events_are_listed_newest_first() -> None:
             "raised_at": [dt.datetime(2026, 10, 5, 6, 1)],
         }
     )
-    data = report_data_from_tables(runs, None, None, None, None, alerts)
+    data = report_data_from_tables(champions(runs), runs, None, None, None, None, alerts)
     assert [a.kind for a in data.alerts] == ["training failed", "drift", "new champion"]
     assert data.alerts[-1].reason == "lsm-abc (no champion model yet): promote: no champion yet"
 
@@ -289,7 +293,7 @@ def test_settings_come_from_meta_strings_with_clear_errors() -> None:
     )
     assert (settings.tier_thresholds.sales_now, settings.horizon_days) == (70, 60)
     assert settings.drift_thresholds.drift == 0.3
-    data = report_data_from_tables(None, None, None, None, None, None, settings)
+    data = report_data_from_tables(None, None, None, None, None, None, None, settings)
     assert data.card.conversion_definition == "an opportunity is created for the lead"
     with pytest.raises(MLInputError, match="tier_thresholds"):
         report_settings({"tier_thresholds": {"sales_now": 80}})
@@ -297,7 +301,9 @@ def test_settings_come_from_meta_strings_with_clear_errors() -> None:
 
 def test_manifest_is_one_row_naming_the_sections_shown() -> None:
     runs = pl.DataFrame([champion_run()], schema=RUN_SCHEMA)
-    data = report_data_from_tables(runs, None, weekly("model"), backtest(True), None, None)
+    data = report_data_from_tables(
+        champions(runs), runs, None, weekly("model"), backtest(True), None, None
+    )
     manifest = report_manifest("reports/model_report.html", dt.datetime(2026, 10, 2), data)
     assert manifest.height == 1
     row = manifest.row(0, named=True)
@@ -365,7 +371,7 @@ def test_training_data_shows_the_latest_preflight_with_its_advice() -> None:
         "preflight": json.dumps(preflight),
     }
     runs = pl.DataFrame([older, latest], schema=RUN_SCHEMA)
-    data = report_data_from_tables(runs, None, None, None, None, None)
+    data = report_data_from_tables(champions(runs), runs, None, None, None, None, None)
     assert data.training_data is not None
     assert data.training_data.labelled_leads == 420  # the latest run, not the first
     assert "training_data" in report_sections(data)

@@ -8,7 +8,8 @@ Two pure functions, one per dbt model:
   challenger's test window and decide on promotion. Returns ONE row for this build: what
   was decided and why, and, when a model was trained, its metrics and serialised bundle.
 - :func:`score_with_champion` (``models/ml/ml_lead_scores.py``): score the open leads with the
-  champion (the latest promoted model), or fall back to the points score when there is none.
+  champion (rank 1 of the ``ml_champion`` model, falling back along its ranks when a bundle
+  cannot be read), or with the points score when there is none.
 
 Neither reads a clock, the environment or files: the caller passes ``ran_at`` and the data.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,7 +146,13 @@ def empty_runs() -> pl.DataFrame:
 
 
 def champion_run(runs: pl.DataFrame | None) -> dict[str, Any] | None:
-    """The run of the current champion: the most recently promoted model, or None."""
+    """The run of the current champion among ``runs``: the most recently promoted model, or None.
+
+    The writer's view: only the registry's writer (:func:`training_run`, and
+    ``retraining_alert`` in monitoring), which runs inside ``ml_training_runs`` on that
+    model's own earlier rows, uses it. Every reader uses the ``ml_champion`` model
+    (``models/ml/ml_champion.sql``), the one definition of the champion.
+    """
     if runs is None or runs.height == 0:
         return None
     promoted = runs.filter(pl.col("is_promoted").fill_null(False)).sort(
@@ -589,35 +597,37 @@ SCORE_SCHEMA: dict[str, pl.DataType] = {
 
 def score_with_champion(
     rows: pl.DataFrame,
-    runs: pl.DataFrame | None,
+    champions: pl.DataFrame | None,
     scoring: ScoringConfig | None = None,
+    latest_run: Mapping[str, Any] | None = None,
 ) -> pl.DataFrame:
     """Score the open leads with the champion, or with the points score when there is none.
 
     Args:
         rows: one row per open lead at the score date: ``lead_id``, every feature, and the
             points score with its reasons (``points_score``, ``points_reason_1..3``).
-        runs: the training runs (the champion is the latest promoted model).
+        champions: the ``ml_champion`` model ordered by ``champion_rank``: the champion first,
+            then the earlier champions in the order scoring falls back to them when a model
+            bundle cannot be read. ``None`` or empty: there is no champion.
         scoring: scoring options (e.g. ``score_scale='probability'``).
+        latest_run: the latest training run (its ``action_reason`` and ``warning``), which
+            says why the rules score when there is no champion; ``None`` before any run.
 
     Returns:
         One row per lead with the columns of :data:`SCORE_SCHEMA`.
     """
-    bundle, champion, unusable = _loadable_champion(runs)
+    bundle, champion, unusable = _loadable_champion(champions)
     if champion is None or bundle is None:
-        latest = (
-            None if runs is None or runs.height == 0 else runs.sort("ran_at").row(-1, named=True)
-        )
         if unusable:
             reason = f"rules score: {unusable}"
-        elif latest is None:
+        elif latest_run is None:
             reason = "rules score: no model has been trained yet"
-        elif latest.get("warning"):
-            reason = f"rules score: {latest['warning']}"
-        elif latest["action_reason"].startswith("rules score"):
-            reason = latest["action_reason"]
+        elif latest_run.get("warning"):
+            reason = f"rules score: {latest_run['warning']}"
+        elif latest_run["action_reason"].startswith("rules score"):
+            reason = latest_run["action_reason"]
         else:
-            reason = f"rules score: {latest['action_reason']}"
+            reason = f"rules score: {latest_run['action_reason']}"
         return rows.select(
             pl.col("lead_id").cast(pl.Utf8),
             pl.lit(None, pl.Float64).alias("probability"),
@@ -661,21 +671,20 @@ def score_with_champion(
 
 
 def _loadable_champion(
-    runs: pl.DataFrame | None,
+    champions: pl.DataFrame | None,
 ) -> tuple[Any, dict[str, Any] | None, str | None]:
-    """The latest promoted model whose bundle loads: (bundle, its run, what was skipped).
+    """The first champion, in rank order, whose bundle loads: (bundle, its run, what was skipped).
 
-    A champion whose bundle cannot be read (damaged, or with object types outside the
-    allow-list) never blocks scoring: the previous promoted model scores instead, or the
-    rules when there is none, and the third value says which model was skipped and why.
+    ``champions`` are the ``ml_champion`` rows in ``champion_rank`` order; they are taken as
+    given (no re-sorting, no filtering). A champion whose bundle cannot be read (damaged, or
+    with object types outside the allow-list) never blocks scoring: the next rank scores
+    instead, or the rules when there is none, and the third value says which model was
+    skipped and why.
     """
-    if runs is None or runs.height == 0:
+    if champions is None or champions.height == 0:
         return None, None, None
-    promoted = runs.filter(pl.col("is_promoted").fill_null(False)).sort(
-        ["ran_at", "run_id"], descending=True
-    )
     skipped: list[str] = []
-    for run in promoted.iter_rows(named=True):
+    for run in champions.iter_rows(named=True):
         try:
             bundle = loads_bundle(run["model_bundle"])
         except Exception as error:
@@ -690,6 +699,17 @@ def _loadable_champion(
         else None
     )
     return None, None, note
+
+
+def first_champion(champions: pl.DataFrame | None) -> dict[str, Any] | None:
+    """The champion (``champion_rank`` 1) of the ``ml_champion`` rows, or None when empty.
+
+    ``champions`` must be ordered by ``champion_rank``, as the readers pass it
+    (``dbt.ref("ml_champion").order("champion_rank")``).
+    """
+    if champions is None or champions.height == 0:
+        return None
+    return champions.row(0, named=True)
 
 
 def _row(run: dict[str, Any], **values: Any) -> pl.DataFrame:

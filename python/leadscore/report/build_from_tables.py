@@ -1,15 +1,15 @@
 """Build :class:`ReportData` from the warehouse tables the build writes.
 
-Pure functions: polars frames in, a :class:`ReportData` out (``models/marts/health/
+Pure functions: polars frames in, a :class:`ReportData` out (``models/monitoring/
 model_report.py`` reads the tables, calls :func:`report_data_from_tables` and writes the page
 with :func:`leadscore.report.write_report`). Every table may be missing or empty: at cold start
 there is no champion, no drift and no alert, and the renderer shows what there is.
 
 Which rows each section uses:
 
-- model card, model vs points metrics, feature importance: the champion's row in the model
-  registry (``ml_training_runs``: its data windows, metrics JSON of the test window and
-  permutation importance JSON).
+- model card, model vs points metrics, feature importance: the champion's row
+  (``ml_champion`` rank 1, a row of the model registry: its data windows, metrics JSON of the
+  test window and permutation importance JSON).
 - calibration, gains, tiers, score distribution: the labelled backtest rows of the champion's
   test window (the rows its registry metrics were measured on), or, when those are not in the
   backtest (an old champion, or none), the most recent ``recent_weeks`` labelled as-of dates.
@@ -32,7 +32,7 @@ import numpy as np
 import polars as pl
 
 from leadscore.ml.errors import MLInputError
-from leadscore.ml.lifecycle import champion_run
+from leadscore.ml.lifecycle import first_champion
 from leadscore.ml.metrics import evaluate_scores
 from leadscore.report.build import calibration_bins, gains_curve, score_histogram, tier_rows
 from leadscore.report.data import (
@@ -433,6 +433,7 @@ def training_data(runs: pl.DataFrame | None) -> TrainingData | None:
 
 
 def report_data_from_tables(
+    champions: pl.DataFrame | None,
     runs: pl.DataFrame | None,
     scores: pl.DataFrame | None,
     weekly: pl.DataFrame | None,
@@ -446,7 +447,9 @@ def report_data_from_tables(
     """Everything the model report shows, from the build's tables.
 
     Args:
-        runs: ``ml_training_runs`` (the champion is the latest promoted run).
+        champions: ``ml_champion`` ordered by ``champion_rank`` (the champion is the first
+            row).
+        runs: ``ml_training_runs`` (the training events and the latest run's preflight).
         scores: ``lead_scores`` (``scoring_method``, ``scoring_method_reason``).
         weekly: ``model_health_weekly``.
         backtest: ``model_backtest``.
@@ -457,7 +460,7 @@ def report_data_from_tables(
         generated_at: when the report is made (shown in the header).
     """
     settings = settings or ReportSettings()
-    champion = champion_run(runs)
+    champion = first_champion(champions)
     method, reason = scoring_in_use(scores)
     model_metrics, points = registry_metrics(champion)
     rows, _ = evaluation_rows(backtest, champion, settings.recent_weeks)

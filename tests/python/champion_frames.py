@@ -1,0 +1,30 @@
+"""Ranked champion frames for tests, built by the project's own ``ml_champion`` model.
+
+The readers of the champion (scoring, drift, backtest, report) take the rows of
+``models/ml/ml_champion.sql`` ordered by ``champion_rank``. Tests get them the same way: the
+model's SQL, rendered with ``ref('ml_training_runs')`` pointing at the test's run table, run
+in an in-memory DuckDB, so no test re-implements the champion rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import jinja2
+import polars as pl
+
+ML_CHAMPION_SQL = Path(__file__).resolve().parents[2] / "models" / "ml" / "ml_champion.sql"
+
+
+def champions(runs: pl.DataFrame | None) -> pl.DataFrame | None:
+    """The ``ml_champion`` rows of a training-run table, ordered by ``champion_rank``
+    (None stays None: no registry yet)."""
+    if runs is None:
+        return None
+    sql = jinja2.Template(ML_CHAMPION_SQL.read_text()).render(ref=lambda name: "runs")
+    with duckdb.connect() as con:
+        con.register("runs", runs)
+        out = con.sql(f"select * from ({sql}) order by champion_rank").pl()
+    # DuckDB hands back what polars gave it; keep the registry's own column types
+    return out.cast({name: runs.schema[name] for name in runs.columns})
