@@ -1,10 +1,10 @@
 """The champion's scores on the backtest rows (replayed unless the score history has them).
 
 Thin: reads the backtest rows and the champions (ml_champion, in rank order), calls
-leadscore.health.replay_backtest, returns its table.
+leadscore.monitoring.backtest.replay_backtest, returns its table.
 """
 
-from leadscore.health import replay_backtest
+from leadscore.monitoring.backtest import replay_backtest
 
 
 def model(dbt, session):

@@ -1,10 +1,10 @@
 """Population stability index of the champion's features and score, training window vs now.
 
 Thin: reads the two populations and the champions (ml_champion, in rank order), calls
-leadscore.health.drift_table, returns its table.
+leadscore.monitoring.drift.drift_table, returns its table.
 """
 
-from leadscore.health import drift_settings, drift_table
+from leadscore.monitoring.drift import drift_settings, drift_table
 
 
 def model(dbt, session):

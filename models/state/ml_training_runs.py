@@ -6,19 +6,19 @@ returns its one row (appended).
 
 Monitoring feeds back into retraining: when the previous build raised an alert (calibration,
 AUC or drift; table model_health_alert_history) for the model that is still champion,
-``drift_alert`` is set, so retrain_policy ``auto`` retrains (leadscore.health.retraining_alert
-decides). The alert table is built downstream of this model, so it is read as the source
-previous_build.model_health_alert_history (what the previous build wrote; var
-health_alert_history), and only when it exists.
+``drift_alert`` is set, so retrain_policy ``auto`` retrains
+(leadscore.monitoring.alerts.retraining_alert decides). The alert table is built downstream of
+this model, so it is read as the source previous_build.model_health_alert_history (what the
+previous build wrote; var health_alert_history), and only when it exists.
 """
 
 import datetime as dt
 
 import duckdb
 
-from leadscore.health import retraining_alert, with_alert_reason
 from leadscore.ml.dbt_settings import lifecycle_settings
 from leadscore.ml.lifecycle import training_run
+from leadscore.monitoring.alerts import retraining_alert, with_alert_reason
 
 
 def previous_alerts(dbt):

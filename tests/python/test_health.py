@@ -9,8 +9,15 @@ import numpy as np
 import polars as pl
 import pytest
 from champion_frames import champions
-from leadscore.health import (
-    BACKTEST_SCHEMA,
+from leadscore.ml import MLInputError, TrainConfig, loads_bundle
+from leadscore.ml.config import ModelParams
+from leadscore.ml.features import prepare_features
+from leadscore.ml.lifecycle import RUN_SCHEMA, LifecycleSettings, training_run
+from leadscore.ml.scoring import predict_frame
+from leadscore.monitoring.alerts import retraining_alert, with_alert_reason
+from leadscore.monitoring.backtest import BACKTEST_SCHEMA, replay_backtest
+from leadscore.monitoring.bands import PsiBands
+from leadscore.monitoring.drift import (
     DRIFT_SCHEMA,
     SCORE_FEATURE,
     DriftSettings,
@@ -20,15 +27,7 @@ from leadscore.health import (
     feature_psi,
     numeric_edges,
     psi,
-    replay_backtest,
-    retraining_alert,
-    with_alert_reason,
 )
-from leadscore.ml import MLInputError, TrainConfig, loads_bundle
-from leadscore.ml.config import ModelParams
-from leadscore.ml.features import prepare_features
-from leadscore.ml.lifecycle import RUN_SCHEMA, LifecycleSettings, training_run
-from leadscore.ml.scoring import predict_frame
 from synthetic_panel import make_synthetic_panel
 
 SCORE_DATE = dt.date(2025, 8, 4)
@@ -124,7 +123,7 @@ def test_categorical_psi_keeps_new_categories_apart_from_rare_ones() -> None:
     assert categorical_buckets(reference, settings.max_categories, 0.005) == ["web", "event"]
     current = pl.Series("source", ["web"] * 480 + ["event"] * 320 + ["podcast"] * 200)
     value, n_bins, shift = feature_psi(reference, current, "categorical", settings)
-    assert value > settings.drift
+    assert value > settings.bands.drift
     assert n_bins == 4  # web, event, (other) = fax, (new) = podcast; no (missing) rows
     assert shift == "(new): 0.0% -> 20.0%"
     steady, _, _ = feature_psi(reference, reference, "categorical", settings)
@@ -133,8 +132,8 @@ def test_categorical_psi_keeps_new_categories_apart_from_rare_ones() -> None:
 
 def test_drift_settings_come_from_meta_and_bad_thresholds_are_refused() -> None:
     settings = drift_settings({"health_psi_watch": "0.05", "health_psi_drift": "0.3"})
-    assert (settings.watch, settings.drift) == (0.05, 0.3)
-    assert [settings.status(v) for v in (0.01, 0.05, 0.3, 0.31)] == [
+    assert settings.bands == PsiBands(watch=0.05, drift=0.3)
+    assert [settings.bands.status(v) for v in (0.01, 0.05, 0.3, 0.31)] == [
         "ok",
         "watch",
         "watch",

@@ -23,10 +23,10 @@ from leadscore.report import (
     Alert,
     CalibrationBin,
     DriftRow,
-    DriftThresholds,
     FeatureImportance,
     HealthWeek,
     ModelCard,
+    PsiBands,
     ReportData,
     ScoreMetrics,
     TierRow,
@@ -284,7 +284,7 @@ def test_tier_thresholds_come_from_the_data() -> None:
 
 
 def test_drift_status_bands() -> None:
-    bands = DriftThresholds()
+    bands = PsiBands()
     assert [bands.status(p) for p in (0.05, 0.1, 0.25, 0.26)] == ["ok", "watch", "watch", "drift"]
     html = render_report(
         ReportData(drift=[DriftRow("a", 0.05), DriftRow("b", 0.4)], score_psi=0.12)

@@ -4,6 +4,7 @@
 >>> write_report(ReportData(), "reports/model_report.html")  # doctest: +SKIP
 """
 
+from leadscore.monitoring.bands import PsiBands
 from leadscore.report.build import calibration_bins, gains_curve, score_histogram, tier_rows
 from leadscore.report.data import (
     SCORERS,
@@ -11,7 +12,6 @@ from leadscore.report.data import (
     Alert,
     CalibrationBin,
     DriftRow,
-    DriftThresholds,
     FeatureImportance,
     GainsPoint,
     HealthWeek,
@@ -32,11 +32,11 @@ __all__ = [
     "Alert",
     "CalibrationBin",
     "DriftRow",
-    "DriftThresholds",
     "FeatureImportance",
     "GainsPoint",
     "HealthWeek",
     "ModelCard",
+    "PsiBands",
     "ReportData",
     "ScoreBin",
     "ScoreMetrics",

@@ -34,11 +34,12 @@ import polars as pl
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.lifecycle import first_champion
 from leadscore.ml.metrics import evaluate_scores
+from leadscore.monitoring.bands import PsiBands
+from leadscore.monitoring.drift import SCORE_FEATURE
 from leadscore.report.build import calibration_bins, gains_curve, score_histogram, tier_rows
 from leadscore.report.data import (
     Alert,
     DriftRow,
-    DriftThresholds,
     FeatureImportance,
     HealthWeek,
     HorizonCandidate,
@@ -50,9 +51,6 @@ from leadscore.report.data import (
     TrainingPeriod,
 )
 from leadscore.report.render import SECTION_TITLES
-
-#: The score drift row of ``model_drift`` (see :data:`leadscore.health.SCORE_FEATURE`).
-SCORE_FEATURE = "model_score"
 
 CONVERSION_DEFINITIONS: dict[str, str] = {
     "qualified": "the lead is qualified / converted in the CRM (leads.converted_at)",
@@ -104,7 +102,7 @@ class ReportSettings:
     score_scale: str = "percentile"
     conversion_definition: str = "qualified"
     horizon_days: int = 90
-    drift_thresholds: DriftThresholds = field(default_factory=DriftThresholds)
+    drift_thresholds: PsiBands = field(default_factory=PsiBands)
     recent_weeks: int = 4
     title: str = "Lead scoring model report"
 
@@ -123,7 +121,7 @@ def report_settings(meta: Mapping[str, Any] | None) -> ReportSettings:
             score_scale=str(meta.get("score_scale", "percentile")),
             conversion_definition=str(meta.get("conversion_definition", "qualified")),
             horizon_days=int(meta.get("horizon_days", 90)),
-            drift_thresholds=DriftThresholds(
+            drift_thresholds=PsiBands(
                 watch=float(meta.get("health_psi_watch", 0.1)),
                 drift=float(meta.get("health_psi_drift", 0.25)),
             ),

@@ -14,6 +14,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from leadscore.monitoring.bands import PsiBands
+
 TIERS: tuple[str, ...] = ("sales_now", "nurture", "awareness")
 """Tier names, hottest first."""
 
@@ -114,30 +116,6 @@ class TierThresholds:
 
 def _fmt_threshold(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-@dataclass(frozen=True)
-class DriftThresholds:
-    """Population Stability Index bands: ``psi < watch`` ok, ``watch <= psi <= drift`` watch,
-    ``psi > drift`` drift."""
-
-    watch: float = 0.1
-    drift: float = 0.25
-
-    def __post_init__(self) -> None:
-        where = "DriftThresholds"
-        _check_range(where, "watch", self.watch, 0)
-        _check_range(where, "drift", self.drift, 0)
-        if not self.watch < self.drift:
-            _fail(where, f"watch ({self.watch}) must be below drift ({self.drift})")
-
-    def status(self, psi: float) -> str:
-        """``'ok'``, ``'watch'`` or ``'drift'`` for a PSI value."""
-        if psi < self.watch:
-            return "ok"
-        if psi <= self.drift:
-            return "watch"
-        return "drift"
 
 
 @dataclass(frozen=True)
@@ -453,7 +431,8 @@ class ReportData:
     score_histogram: Sequence[ScoreBin] = ()
     drift: Sequence[DriftRow] = ()
     score_psi: float | None = None
-    drift_thresholds: DriftThresholds = field(default_factory=DriftThresholds)
+    #: The PSI bands the drift section marks features with (the drift table's own bands).
+    drift_thresholds: PsiBands = field(default_factory=PsiBands)
     drift_reference: str = ""
     health: Sequence[HealthWeek] = ()
     alerts: Sequence[Alert] = ()
@@ -472,7 +451,7 @@ class ReportData:
             ("model_metrics", ScoreMetrics),
             ("points_metrics", ScoreMetrics),
             ("tier_thresholds", TierThresholds),
-            ("drift_thresholds", DriftThresholds),
+            ("drift_thresholds", PsiBands),
         ]
         for name, kind in coerce:
             value = getattr(self, name)

@@ -1,27 +1,16 @@
-"""Model health: backtest replay, drift (PSI) and the feedback of alerts into retraining.
+"""Drift: the population stability index (PSI) of the champion's features and probability.
 
-Pure functions behind the thin dbt Python models of the health marts:
-
-- :func:`replay_backtest` (``models/ml/ml_backtest_scores.py``): the champion's probability
-  and 0-100 score on past as-of dates, i.e. the scores it would have given then, unless the
-  score history already holds what was actually said that day.
-- :func:`drift_table` (``models/ml/ml_drift.py``): the population stability index (PSI) of
-  every model feature and of the model's probability, between the champion's training window
-  and the rows scored now.
-- :func:`retraining_alert` and :func:`with_alert_reason` (``models/ml/ml_training_runs.py``):
-  whether the previous build raised a monitoring alert for the model that is still champion,
-  which makes the ``auto`` retraining policy retrain, and the reason recorded for it.
-
-Nothing here reads a clock, the environment or files; the callers pass everything in.
+:func:`drift_table` (``models/monitoring/ml_drift.py``): the PSI of every model feature and of
+the model's probability, between the champion's training window and the rows scored now,
+each marked ``ok``, ``watch`` or ``drift`` by the :class:`~leadscore.monitoring.bands.PsiBands`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,10 +18,9 @@ import polars as pl
 
 from leadscore.ml.bundle import ModelBundle, loads_bundle
 from leadscore.ml.errors import MLInputError
-from leadscore.ml.features import prepare_features
-from leadscore.ml.lifecycle import champion_run, first_champion
-from leadscore.ml.scale import to_score
-from leadscore.ml.scoring import predict_frame
+from leadscore.ml.lifecycle import first_champion
+from leadscore.monitoring.bands import PsiBands
+from leadscore.monitoring.scoring import champion_probability
 
 #: Shares below this count as this in the PSI, so a bin empty on one side gives a large but
 #: finite term (a category never seen in training with a 10% share now adds about 0.7).
@@ -46,22 +34,6 @@ SCORE_FEATURE = "model_score"
 OTHER = "(other)"
 NEW = "(new)"
 MISSING = "(missing)"
-
-#: What ``needs_retraining`` says about the alert flag (replaced by the details).
-_POLICY_ALERT_REASON = "drift alert on the champion's inputs or scores"
-_POLICY_NO_ALERT_SUFFIX = "; no drift alert"
-
-BACKTEST_SCHEMA: dict[str, pl.DataType] = {
-    "lead_id": pl.Utf8,
-    "as_of_date": pl.Date,
-    "label": pl.Int32,
-    "points_score": pl.Int32,
-    "model_probability": pl.Float64,
-    "model_score": pl.Int32,
-    "model_version": pl.Utf8,
-    "score_source": pl.Utf8,  # history | replay | none
-    "champion_run_id": pl.Utf8,
-}
 
 DRIFT_SCHEMA: dict[str, pl.DataType] = {
     "feature": pl.Utf8,
@@ -82,11 +54,10 @@ DRIFT_SCHEMA: dict[str, pl.DataType] = {
 
 @dataclass(frozen=True)
 class DriftSettings:
-    """How PSI is measured and read (dbt vars ``health_psi_*``, ``health_drift_*``).
+    """How PSI is measured (the binning) and read (the bands).
 
     Attributes:
-        watch: PSI from this value up is ``watch``.
-        drift: PSI above this value is ``drift``.
+        bands: the PSI bands (vars ``health_psi_watch``, ``health_psi_drift``).
         n_bins: numeric features are cut at the reference's quantiles into this many bins
             (fewer when values repeat, e.g. mostly-zero counts), plus one bin for missing.
         max_categories: categorical features keep at most this many reference categories
@@ -95,42 +66,32 @@ class DriftSettings:
         min_category_share: categories rarer than this in the reference go to ``(other)``.
     """
 
-    watch: float = 0.1
-    drift: float = 0.25
+    bands: PsiBands = field(default_factory=PsiBands)
     n_bins: int = 10
     max_categories: int = 20
     min_category_share: float = 0.005
 
     def __post_init__(self) -> None:
-        if not 0 <= self.watch < self.drift:
-            raise MLInputError(
-                f"PSI thresholds must satisfy 0 <= watch < drift; got watch={self.watch}, "
-                f"drift={self.drift} (vars health_psi_watch, health_psi_drift)."
-            )
         if self.n_bins < 2:
             raise MLInputError(f"n_bins must be at least 2; got {self.n_bins}.")
         if self.max_categories < 1:
             raise MLInputError(f"max_categories must be at least 1; got {self.max_categories}.")
-
-    def status(self, psi: float) -> str:
-        """``ok`` below ``watch``, ``drift`` above ``drift``, else ``watch``."""
-        if psi < self.watch:
-            return "ok"
-        return "drift" if psi > self.drift else "watch"
 
 
 def drift_settings(meta: dict[str, Any] | None) -> DriftSettings:
     """Drift settings from a dbt model's meta (vars ``health_psi_watch``, ``health_psi_drift``)."""
     meta = meta or {}
     try:
-        return DriftSettings(
-            watch=float(meta.get("health_psi_watch", 0.1)),
-            drift=float(meta.get("health_psi_drift", 0.25)),
-        )
+        watch = float(meta.get("health_psi_watch", 0.1))
+        drift = float(meta.get("health_psi_drift", 0.25))
     except (TypeError, ValueError) as error:
         raise MLInputError(
             f"vars health_psi_watch and health_psi_drift must be numbers; {error}."
         ) from error
+    try:
+        return DriftSettings(bands=PsiBands(watch=watch, drift=drift))
+    except ValueError as error:
+        raise MLInputError(str(error)) from error
 
 
 # --------------------------------------------------------------------------- PSI
@@ -264,14 +225,6 @@ def _drift_kind(name: str, bundle: ModelBundle) -> str:
     return "numeric"
 
 
-def champion_probability(bundle: ModelBundle, rows: pl.DataFrame) -> np.ndarray:
-    """The champion's calibrated probability for each row (no reasons: fast)."""
-    if rows.height == 0:
-        return np.empty(0)
-    probability, _, _ = predict_frame(bundle, prepare_features(rows, bundle.spec))
-    return probability
-
-
 def importance_ranks(importance_json: str | None) -> dict[str, int]:
     """Feature -> rank (1 = most important) from a registry row's importance JSON."""
     if not importance_json:
@@ -344,7 +297,7 @@ def drift_table(
             }
         )
     out = pl.DataFrame(records).with_columns(
-        pl.col("psi").map_elements(settings.status, return_dtype=pl.Utf8).alias("status"),
+        pl.col("psi").map_elements(settings.bands.status, return_dtype=pl.Utf8).alias("status"),
         pl.lit(reference.height).alias("reference_rows"),
         pl.lit(current.height).alias("current_rows"),
         pl.lit(champion["run_id"]).alias("champion_run_id"),
@@ -356,155 +309,4 @@ def drift_table(
         out.select(list(DRIFT_SCHEMA))
         .cast(DRIFT_SCHEMA)  # type: ignore[arg-type]
         .sort(["feature_kind", "psi", "feature"], descending=[True, True, False])
-    )
-
-
-# --------------------------------------------------------------------------- backtest
-
-
-def replay_backtest(rows: pl.DataFrame, champions: pl.DataFrame | None) -> pl.DataFrame:
-    """The champion's scores on past as-of dates, next to the points score and the outcome.
-
-    Args:
-        rows: one row per lead and as-of date: ``lead_id``, ``as_of_date``, ``label`` (null
-            while the horizon is open), ``points_score``, the features, and what the score
-            history says was given that day (``history_probability``, ``history_score``,
-            ``history_model_version``; null when that day was not scored by a model).
-        champions: the ``ml_champion`` model ordered by ``champion_rank`` (the champion is
-            the first row).
-
-    Returns:
-        The columns of :data:`BACKTEST_SCHEMA`, in the order of ``rows``. Where the history
-        holds a model score it is kept (``score_source`` ``history``); every other row is
-        scored by the champion (``replay``); without a champion the model columns are null
-        (``none``).
-    """
-    needed = ["lead_id", "as_of_date", "label", "points_score"]
-    history = ["history_probability", "history_score", "history_model_version"]
-    missing = [c for c in needed + history if c not in rows.columns]
-    if missing:
-        raise MLInputError(
-            f"backtest rows lack column(s) {missing}; build them with models/ml/"
-            "ml_backtest_rows.sql."
-        )
-    champion = first_champion(champions)
-    has_history = pl.col("history_probability").is_not_null()
-    base = rows.select(
-        pl.col("lead_id").cast(pl.Utf8),
-        pl.col("as_of_date").cast(pl.Date),
-        pl.col("label").cast(pl.Int32),
-        pl.col("points_score").cast(pl.Int32),
-        pl.col("history_probability").cast(pl.Float64),
-        pl.col("history_score").cast(pl.Int32),
-        pl.col("history_model_version").cast(pl.Utf8),
-    )
-    probability = np.full(rows.height, np.nan)
-    score = np.zeros(rows.height, dtype=np.int32)
-    replay = np.zeros(rows.height, dtype=bool)
-    version = None
-    run_id = None
-    if champion is not None and champion.get("model_bundle") is not None:
-        bundle = loads_bundle(champion["model_bundle"])
-        version, run_id = bundle.version_id, champion["run_id"]
-        replay = ~rows.select(has_history).to_series().to_numpy()
-        to_replay = rows.filter(~has_history)
-        if to_replay.height:
-            p = champion_probability(bundle, to_replay)
-            probability[replay] = p
-            score[replay] = to_score(p, bundle.reference, bundle.score_scale)  # type: ignore[arg-type]
-    replayed = pl.DataFrame(
-        {
-            "replay_probability": pl.Series(probability).fill_nan(None),
-            "replay_score": pl.Series(score, dtype=pl.Int32),
-            "is_replay": pl.Series(replay, dtype=pl.Boolean),
-        }
-    )
-    out = pl.concat([base, replayed], how="horizontal").with_columns(
-        pl.when("is_replay")
-        .then("replay_probability")
-        .otherwise("history_probability")
-        .alias("model_probability"),
-        pl.when("is_replay").then("replay_score").otherwise("history_score").alias("model_score"),
-        pl.when("is_replay")
-        .then(pl.lit(version, pl.Utf8))
-        .otherwise("history_model_version")
-        .alias("model_version"),
-        pl.when("is_replay")
-        .then(pl.lit("replay"))
-        .when(pl.col("history_probability").is_not_null())
-        .then(pl.lit("history"))
-        .otherwise(pl.lit("none"))
-        .alias("score_source"),
-        pl.lit(run_id, pl.Utf8).alias("champion_run_id"),
-    )
-    return out.select(list(BACKTEST_SCHEMA)).cast(BACKTEST_SCHEMA)  # type: ignore[arg-type]
-
-
-# --------------------------------------------------------------------------- retraining
-
-
-def retraining_alert(
-    alert_history: pl.DataFrame | None,
-    runs: pl.DataFrame | None,
-    score_date: dt.date,
-) -> tuple[bool, str]:
-    """Whether the previous build raised a monitoring alert for the model still champion.
-
-    The previous build is the latest run in ``runs``; its alerts are the rows of
-    ``alert_history`` at that run's score date whose ``champion_run_id`` is the current
-    champion's run. A champion trained at this same score date is not retrained again: it
-    has seen all the data there is, so a retrain would give the same model.
-
-    Returns:
-        ``(True, reason)`` with the alerts in words, or ``(False, why not)``.
-    """
-    champion = champion_run(runs)
-    if champion is None or runs is None:
-        return False, "no champion to monitor"
-    if alert_history is None or alert_history.height == 0:
-        return False, "no monitoring alerts recorded"
-    previous = runs.sort(["ran_at", "run_id"]).row(-1, named=True)
-    raised = alert_history.filter(
-        (pl.col("score_date") == previous["score_date"])
-        & (pl.col("champion_run_id") == champion["run_id"])
-    ).sort(["kind", "subject"])
-    if raised.height == 0:
-        return False, (
-            f"the previous build (score date {previous['score_date']}) raised no alert for the "
-            f"champion {champion['version_id']}"
-        )
-    if champion["score_date"] is not None and champion["score_date"] >= score_date:
-        return False, (
-            f"alerts for the champion {champion['version_id']}, but it was trained at this "
-            "score date already"
-        )
-    shown = [f"{kind}: {reason}" for kind, reason in raised.select("kind", "reason").iter_rows()]
-    more = f" (and {len(shown) - 3} more)" if len(shown) > 3 else ""
-    return True, (
-        f"monitoring alert from the build of {previous['score_date']} on champion "
-        f"{champion['version_id']}: " + "; ".join(shown[:3]) + more
-    )
-
-
-def with_alert_reason(run: pl.DataFrame, drift_alert: bool, alert_reason: str) -> pl.DataFrame:
-    """Put what monitoring said into a training run's ``action_reason``.
-
-    The lifecycle records generic words for the alert flag: when the run retrained because of
-    an alert (``drift_alert``), its reason becomes the alerts themselves; when it did not, the
-    closing "no drift alert" says why instead (e.g. no alert for this champion, or alerts for
-    a champion trained at this score date already). Other reasons are left untouched.
-    """
-    if drift_alert:
-        return run.with_columns(
-            pl.when(pl.col("action_reason") == _POLICY_ALERT_REASON)
-            .then(pl.lit(f"retrained on a {alert_reason}"))
-            .otherwise(pl.col("action_reason"))
-            .alias("action_reason")
-        )
-    reason = pl.col("action_reason")
-    return run.with_columns(
-        pl.when(reason.str.ends_with(_POLICY_NO_ALERT_SUFFIX))
-        .then(reason.str.strip_suffix(_POLICY_NO_ALERT_SUFFIX) + pl.lit(f"; {alert_reason}"))
-        .otherwise(reason)
-        .alias("action_reason")
     )
