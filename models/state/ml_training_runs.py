@@ -6,7 +6,7 @@ returns its one row (appended).
 
 Monitoring feeds back into retraining: when the previous build raised an alert (calibration,
 AUC or drift; table model_health_alert_history) for the model that is still champion,
-``drift_alert`` is set, so retrain_policy ``auto`` retrains
+that alert goes into the lifecycle, so retrain_policy ``auto`` retrains
 (leadscore.monitoring.alerts.retraining_alert decides). The alert table is built downstream of
 this model, so it is read as the source previous_build.model_health_alert_history (what the
 previous build wrote; var health_alert_history), and only when it exists.
@@ -18,7 +18,7 @@ import duckdb
 
 from leadscore.ml.dbt_settings import lifecycle_settings
 from leadscore.ml.lifecycle import training_run
-from leadscore.monitoring.alerts import retraining_alert, with_alert_reason
+from leadscore.monitoring.alerts import retraining_alert
 
 
 def previous_alerts(dbt):
@@ -35,17 +35,16 @@ def model(dbt, session):
     panel = dbt.ref("ml_training_panel").order("lead_id, as_of_date").pl()
     score_date = dbt.ref("int_score_date").pl().item(0, "score_date")
     previous = session.sql(f"select * from {dbt.this}").pl() if dbt.is_incremental else None
-    drift_alert, alert_reason = False, "no monitoring alerts recorded"
+    alert = None
     if previous is not None:
         alerts = previous_alerts(dbt)
-        drift_alert, alert_reason = retraining_alert(alerts, previous, score_date)
-    run = training_run(
+        alert = retraining_alert(alerts, previous, score_date)
+    return training_run(
         panel,
         previous,
         settings,
         score_date=score_date,
         ran_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        drift_alert=drift_alert,
+        alert=alert,
         horizons=dbt.ref("ml_training_preflight").pl(),
     )
-    return with_alert_reason(run, drift_alert, alert_reason)

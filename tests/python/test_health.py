@@ -13,8 +13,9 @@ from leadscore.ml import MLInputError, TrainConfig, loads_bundle
 from leadscore.ml.config import ModelParams
 from leadscore.ml.features import prepare_features
 from leadscore.ml.lifecycle import RUN_SCHEMA, LifecycleSettings, training_run
+from leadscore.ml.policy import AlertCheck, AlertStatus, needs_retraining
 from leadscore.ml.scoring import predict_frame
-from leadscore.monitoring.alerts import retraining_alert, with_alert_reason
+from leadscore.monitoring.alerts import retraining_alert
 from leadscore.monitoring.backtest import BACKTEST_SCHEMA, replay_backtest
 from leadscore.monitoring.bands import PsiBands
 from leadscore.monitoring.drift import (
@@ -317,60 +318,70 @@ def alerts(*rows: tuple[dt.date, str, str, str]) -> pl.DataFrame:
 
 def test_an_alert_of_the_previous_build_on_the_champion_triggers_a_retrain() -> None:
     history = alerts((D2, "drift", "lead_source PSI 1.2", "R1"))
-    retrain, reason = retraining_alert(history, RUNS, dt.date(2026, 9, 9))
-    assert retrain
+    check = retraining_alert(history, RUNS, dt.date(2026, 9, 9))
+    assert check.raised and check.status is AlertStatus.RAISED
+    assert check.alerts == (("drift", "lead_source PSI 1.2"),)
+    reason = check.sentence
     assert "2026-09-08" in reason and "v1" in reason and "drift: lead_source PSI 1.2" in reason
 
 
 def test_a_rebuild_of_the_same_score_date_still_sees_the_previous_builds_alerts() -> None:
     history = alerts((D2, "calibration", "actual 2% vs predicted 4%", "R1"))
-    assert retraining_alert(history, RUNS, D2)[0]
+    assert retraining_alert(history, RUNS, D2).raised
 
 
 @pytest.mark.parametrize(
-    ("history", "why"),
+    ("history", "status", "why"),
     [
-        (None, "no monitoring alerts"),
-        (alerts((D1, "drift", "old news", "R1")), "raised no alert"),  # not the previous build
-        (alerts((D2, "drift", "about R0", "R0")), "raised no alert"),  # an earlier champion
+        (None, AlertStatus.NONE_RECORDED, "no monitoring alerts"),
+        # not the previous build
+        (alerts((D1, "drift", "old news", "R1")), AlertStatus.NONE_FOR_CHAMPION, "raised no alert"),
+        # an earlier champion
+        (alerts((D2, "drift", "about R0", "R0")), AlertStatus.NONE_FOR_CHAMPION, "raised no alert"),
     ],
 )
 def test_no_retrain_without_a_current_alert_on_the_current_champion(
-    history: pl.DataFrame | None, why: str
+    history: pl.DataFrame | None, status: AlertStatus, why: str
 ) -> None:
-    retrain, reason = retraining_alert(history, RUNS, dt.date(2026, 9, 9))
-    assert not retrain
-    assert why in reason
+    check = retraining_alert(history, RUNS, dt.date(2026, 9, 9))
+    assert not check.raised
+    assert check.status is status
+    assert why in check.sentence
 
 
 def test_a_champion_trained_at_this_score_date_is_not_retrained_on_its_own_alerts() -> None:
     runs = pl.DataFrame([TRAINED], schema=RUN_SCHEMA)
-    retrain, reason = retraining_alert(alerts((D1, "drift", "x", "R1")), runs, D1)
-    assert not retrain
-    assert "trained at this score date" in reason
-    assert retraining_alert(None, None, D1) == (False, "no champion to monitor")
+    check = retraining_alert(alerts((D1, "drift", "x", "R1")), runs, D1)
+    assert not check.raised
+    assert check.status is AlertStatus.CHAMPION_TRAINED_NOW
+    assert "trained at this score date" in check.sentence
+    assert retraining_alert(None, None, D1) == AlertCheck(AlertStatus.NO_CHAMPION)
+    assert retraining_alert(None, None, D1).sentence == "no champion to monitor"
 
 
-def test_the_alert_replaces_only_the_generic_retraining_reason() -> None:
-    run = pl.DataFrame(
-        {
-            "action_reason": [
-                "drift alert on the champion's inputs or scores",
-                "no champion model yet",
-                "champion is 3 days old (max 30) and only 5 new outcomes (threshold 100); "
-                "no drift alert",
-            ]
-        }
+def test_the_alert_words_only_the_retraining_it_caused() -> None:
+    """What monitoring said reaches the registry's action_reason through the retraining
+    decision: the alerts when they caused the retrain, why there was none when a fresh
+    champion is kept, and nothing for other reasons."""
+    raised = retraining_alert(alerts((D2, "drift", "x", "R1")), RUNS, dt.date(2026, 9, 9))
+    only_trained = pl.DataFrame([TRAINED], schema=RUN_SCHEMA)
+    not_raised = retraining_alert(alerts((D1, "drift", "x", "R1")), only_trained, D1)
+    decide = {
+        "policy": "auto",
+        "champion_trained_at": D1,
+        "champion_age_max_days": 30,
+        "new_outcomes_since": 5,
+        "min_new_outcomes": 100,
+        "has_champion": True,
+        "as_of": dt.date(2026, 9, 4),
+    }
+    assert needs_retraining(**decide, alert=raised).sentence == (  # type: ignore[arg-type]
+        "retrained on a monitoring alert from the build of 2026-09-08 on champion v1: drift: x"
     )
-    retrained = with_alert_reason(run, True, "monitoring alert from the build of 2026-09-08: x")
-    assert retrained["action_reason"].to_list()[:2] == [
-        "retrained on a monitoring alert from the build of 2026-09-08: x",
-        "no champion model yet",
-    ]
-    kept = with_alert_reason(run, False, "alerts, but it was trained at this score date already")
-    assert kept["action_reason"].to_list() == [
-        "drift alert on the champion's inputs or scores",
-        "no champion model yet",
+    assert needs_retraining(**decide | {"has_champion": False}, alert=raised).sentence == (  # type: ignore[arg-type]
+        "no champion model yet"
+    )
+    assert needs_retraining(**decide, alert=not_raised).sentence == (  # type: ignore[arg-type]
         "champion is 3 days old (max 30) and only 5 new outcomes (threshold 100); "
-        "alerts, but it was trained at this score date already",
-    ]
+        "alerts for the champion v1, but it was trained at this score date already"
+    )

@@ -21,6 +21,7 @@ from leadscore.ml.lifecycle import (
     score_with_champion,
     training_run,
 )
+from leadscore.ml.policy import AlertCheck, AlertStatus
 from synthetic_panel import make_synthetic_panel
 
 RAN_AT = dt.datetime(2025, 9, 1, 6, 0)
@@ -173,9 +174,16 @@ def test_a_drift_alert_makes_auto_retrain(
     settings = LifecycleSettings(
         min_labelled=200, retrain_min_new_conversions=10**6, train=LOGISTIC
     )
-    run = training_run(panel, first_run, settings, score_date, RAN_AT, drift_alert=True)
+    alert = AlertCheck(
+        AlertStatus.RAISED,
+        previous_score_date=score_date,
+        champion_version=first_run.item(0, "version_id"),
+        alerts=(("drift", "lead_source PSI 1.2"),),
+    )
+    run = training_run(panel, first_run, settings, score_date, RAN_AT, alert=alert)
     assert run.item(0, "action") == "trained"
     assert "drift" in run.item(0, "action_reason")
+    assert run.item(0, "action_reason") == f"retrained on a {alert.sentence}"
 
 
 def test_champion_scores_are_deterministic_and_explained(

@@ -8,6 +8,13 @@ import datetime as dt
 import pytest
 from leadscore.ml import Metrics, MLInputError, choose_scoring_method, needs_retraining
 from leadscore.ml import should_promote as promote
+from leadscore.ml.policy import (
+    AlertCheck,
+    AlertStatus,
+    RetrainDecision,
+    RetrainWhy,
+    ScoringMethodWhy,
+)
 
 TODAY = dt.date(2025, 6, 30)
 
@@ -42,14 +49,18 @@ def metrics(pr_auc: float, brier: float = 0.09, n_rows: int = 1000, n_pos: int =
 def test_cold_start_switches_exactly_at_the_thresholds(
     n_labelled: int, n_positive: int, expected: str
 ) -> None:
-    method, reason = choose_scoring_method(n_labelled, n_positive)
-    assert method == expected
-    assert reason.startswith(expected + (" score" if expected == "rules" else ":"))
+    decision = choose_scoring_method(n_labelled, n_positive)
+    assert decision.method == expected
+    assert (decision.why is ScoringMethodWhy.ENOUGH) == (expected == "model")
+    assert decision.sentence.startswith(expected + (" score" if expected == "rules" else ":"))
 
 
 def test_cold_start_reason_names_the_shortfall() -> None:
-    _, reason = choose_scoring_method(5000, 40, min_labelled=1000, min_positive=100)
+    decision = choose_scoring_method(5000, 40, min_labelled=1000, min_positive=100)
+    assert decision.why is ScoringMethodWhy.TOO_FEW_CONVERTED
+    reason = decision.sentence
     assert "only 40 converted leads" in reason and "100" in reason
+    assert reason == f"rules score: {decision.detail}"
 
 
 def test_cold_start_rejects_impossible_counts() -> None:
@@ -57,14 +68,22 @@ def test_cold_start_rejects_impossible_counts() -> None:
         choose_scoring_method(10, 11)
 
 
-def retrain(**overrides: object) -> tuple[bool, str]:
+ALERT = AlertCheck(
+    AlertStatus.RAISED,
+    previous_score_date=TODAY - dt.timedelta(days=7),
+    champion_version="lsm-1",
+    alerts=(("drift", "lead_source PSI 1.2"),),
+)
+
+
+def retrain(**overrides: object) -> RetrainDecision:
     args: dict[str, object] = {
         "policy": "auto",
         "champion_trained_at": TODAY - dt.timedelta(days=10),
         "champion_age_max_days": 30,
         "new_outcomes_since": 50,
         "min_new_outcomes": 500,
-        "drift_alert": False,
+        "alert": None,
         "has_champion": True,
         "as_of": TODAY,
     }
@@ -73,8 +92,10 @@ def retrain(**overrides: object) -> tuple[bool, str]:
 
 
 def test_auto_keeps_a_young_champion_with_few_new_outcomes() -> None:
-    decision, reason = retrain()
-    assert not decision
+    decision = retrain()
+    assert not decision.retrain
+    assert decision.why is RetrainWhy.FRESH_CHAMPION
+    reason = decision.sentence
     assert "10 days old" in reason and "50 new outcomes" in reason
 
 
@@ -82,22 +103,96 @@ def test_auto_keeps_a_young_champion_with_few_new_outcomes() -> None:
     ("overrides", "fragment"),
     [
         ({"has_champion": False}, "no champion"),
-        ({"drift_alert": True}, "drift"),
+        ({"alert": ALERT}, "drift"),
         ({"champion_trained_at": TODAY - dt.timedelta(days=31)}, "31 days old"),
         ({"new_outcomes_since": 500}, "500 new outcomes"),
         ({"champion_trained_at": None}, "unknown"),
     ],
 )
 def test_auto_retrains_for_each_trigger(overrides: dict[str, object], fragment: str) -> None:
-    decision, reason = retrain(**overrides)
-    assert decision
-    assert fragment in reason
+    decision = retrain(**overrides)
+    assert decision.retrain
+    assert fragment in decision.sentence
 
 
 def test_always_and_never_override_the_triggers() -> None:
-    assert retrain(policy="always")[0]
-    assert not retrain(policy="never", drift_alert=True, has_champion=False)[0]
-    assert "rules" in retrain(policy="never", has_champion=False)[1]
+    assert retrain(policy="always").retrain
+    assert not retrain(policy="never", alert=ALERT, has_champion=False).retrain
+    assert "rules" in retrain(policy="never", has_champion=False).sentence
+
+
+NOT_RAISED = AlertCheck(
+    AlertStatus.CHAMPION_TRAINED_NOW, previous_score_date=TODAY, champion_version="lsm-1"
+)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "why", "sentence"),
+    [
+        ({"policy": "always"}, RetrainWhy.POLICY_ALWAYS, "retraining policy 'always'"),
+        (
+            {"policy": "never"},
+            RetrainWhy.POLICY_NEVER,
+            "retraining policy 'never': keeping the champion",
+        ),
+        (
+            {"policy": "never", "has_champion": False},
+            RetrainWhy.POLICY_NEVER,
+            "retraining policy 'never' and no champion: scoring uses the rules",
+        ),
+        ({"has_champion": False}, RetrainWhy.NO_CHAMPION, "no champion model yet"),
+        (
+            {"alert": ALERT},
+            RetrainWhy.ALERT,
+            "retrained on a monitoring alert from the build of 2025-06-23 on champion lsm-1: "
+            "drift: lead_source PSI 1.2",
+        ),
+        (
+            {"champion_trained_at": None},
+            RetrainWhy.UNKNOWN_AGE,
+            "champion's training date is unknown",
+        ),
+        (
+            {"champion_trained_at": TODAY - dt.timedelta(days=31)},
+            RetrainWhy.MAX_AGE,
+            "champion is 31 days old (max 30)",
+        ),
+        (
+            {"new_outcomes_since": 500},
+            RetrainWhy.NEW_CONVERSIONS,
+            "500 new outcomes since the champion was trained (threshold 500)",
+        ),
+        (
+            {},
+            RetrainWhy.FRESH_CHAMPION,
+            "champion is 10 days old (max 30) and only 50 new outcomes (threshold 500); "
+            "no drift alert",
+        ),
+        (
+            {"alert": NOT_RAISED},
+            RetrainWhy.FRESH_CHAMPION,
+            "champion is 10 days old (max 30) and only 50 new outcomes (threshold 500); "
+            "alerts for the champion lsm-1, but it was trained at this score date already",
+        ),
+    ],
+)
+def test_each_decision_is_data_worded_once_as_the_registry_records_it(
+    overrides: dict[str, object], why: RetrainWhy, sentence: str
+) -> None:
+    """The registry's action_reason keeps its words; the decision carries why as data."""
+    decision = retrain(**overrides)
+    assert decision.why is why
+    assert decision.sentence == sentence
+
+
+def test_too_few_outcomes_keeps_the_champion_whatever_the_policy_says() -> None:
+    scoring = choose_scoring_method(10, 2, min_labelled=500, min_positive=100)
+    kept = retrain(policy="always").keeping_for_too_few_outcomes(scoring)
+    assert (kept.retrain, kept.why) == (False, RetrainWhy.TOO_FEW_OUTCOMES)
+    assert kept.sentence == (
+        "rules score: only 10 labelled leads in the labelled history (the model needs 500); "
+        "keeping the champion"
+    )
 
 
 def test_unknown_policy_is_rejected() -> None:

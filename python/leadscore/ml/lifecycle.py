@@ -29,11 +29,13 @@ from leadscore.ml.config import ScoringConfig, TrainConfig
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.metrics import Metrics, evaluate_scores
 from leadscore.ml.policy import (
+    AlertCheck,
     PromotionDecision,
     beats_rules,
     choose_scoring_method,
     needs_retraining,
     should_promote,
+    with_rules_prefix,
 )
 from leadscore.ml.scoring import evaluate_bundle, score_leads
 from leadscore.ml.split import split_panel
@@ -167,7 +169,7 @@ def training_run(
     settings: LifecycleSettings,
     score_date: dt.date,
     ran_at: dt.datetime,
-    drift_alert: bool = False,
+    alert: AlertCheck | None = None,
     horizons: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Decide, train and promote for one build; return its one-row run record.
@@ -179,7 +181,9 @@ def training_run(
         settings: see :class:`LifecycleSettings`.
         score_date: the date the build stands at.
         ran_at: when the build runs (recorded, never hashed).
-        drift_alert: the previous build's monitoring raised a drift or calibration alert.
+        alert: what the previous build's monitoring said about the champion
+            (:func:`leadscore.monitoring.alerts.retraining_alert`; None: not checked). An alert
+            raised makes policy ``auto`` retrain, and the run's reason names it.
         horizons: ``ml_training_preflight``: labelled and converted leads per candidate
             horizon and look-back, for the advice a run that cannot learn gives.
     """
@@ -211,16 +215,16 @@ def training_run(
     n_negative = (
         labelled.filter(pl.col(label) == 0).get_column(id_column).n_unique() if n_labelled else 0
     )
-    method, method_reason = choose_scoring_method(
+    scoring = choose_scoring_method(
         n_leads, n_converted, settings.min_labelled, settings.min_conversions, n_negative
     )
-    if method == "rules" and champion is None:
+    if scoring.method == "rules" and champion is None:
         return _row(
             run,
             action="cold_start",
-            action_reason=method_reason,
+            action_reason=scoring.sentence,
             warning=(
-                f"No model yet: {_strip_rules(method_reason)}. Every lead is scored by the "
+                f"No model yet: {scoring.detail}. Every lead is scored by the "
                 "points rules (seeds/points_rules.csv). "
                 + (
                     advice
@@ -237,7 +241,7 @@ def training_run(
         new_conversions = int(
             labelled.filter(pl.col(date_column) > seen_until).get_column(label).sum() or 0
         )
-    retrain, retrain_reason = needs_retraining(
+    retraining = needs_retraining(
         settings.retrain_policy,  # type: ignore[arg-type]
         # the champion's age in the data's time (score dates), so rebuilding a past score
         # date behaves as it did then
@@ -245,15 +249,15 @@ def training_run(
         champion_age_max_days=settings.retrain_max_age_days,
         new_outcomes_since=new_conversions,
         min_new_outcomes=settings.retrain_min_new_conversions,
-        drift_alert=drift_alert,
         has_champion=champion is not None,
         as_of=score_date,
+        alert=alert,
     )
-    if method == "rules":
-        retrain, retrain_reason = False, f"{method_reason}; keeping the champion"
-    if not retrain:
+    if scoring.method == "rules":
+        retraining = retraining.keeping_for_too_few_outcomes(scoring)
+    if not retraining.retrain:
         action = "kept_champion" if champion is not None else "cold_start"
-        return _row(run, action=action, action_reason=retrain_reason)
+        return _row(run, action=action, action_reason=retraining.sentence)
 
     keeps = (
         "The champion keeps scoring."
@@ -298,7 +302,7 @@ def training_run(
     warning = None
     if not decision.promote and champion is None:
         warning = (
-            f"No model went live: {decision.reason.split(': ', 1)[-1]} (the trained model was "
+            f"No model went live: {decision.detail} (the trained model was "
             f"{metadata['model_kind']}). Every lead is scored by the points rules until a model "
             "beats them; more outcomes, activities or custom_properties give the model more to "
             "learn from."
@@ -308,7 +312,7 @@ def training_run(
     return _row(
         run,
         action="trained",
-        action_reason=retrain_reason,
+        action_reason=retraining.sentence,
         version_id=bundle.version_id,
         is_promoted=decision.promote,
         promotion_reason=decision.reason,
@@ -394,7 +398,7 @@ def _promotion(
     if points is not None:
         passed, gate = beats_rules(challenger_all, points)
         if not passed:
-            return PromotionDecision(False, f"keep champion: {gate}"), None, version
+            return PromotionDecision(False, "keep champion", gate), None, version
     fc = settings.train.features
     test = result.test_rows
     seen_until = _seen_until(champion)
@@ -411,7 +415,8 @@ def _promotion(
         return (
             PromotionDecision(
                 False,
-                f"keep champion: it learned from every as-of date up to {seen_until} and {what}, "
+                "keep champion",
+                f"it learned from every as-of date up to {seen_until} and {what}, "
                 "so the challenger cannot be compared with it on rows it never saw",
             ),
             None,
@@ -426,15 +431,14 @@ def _promotion(
     score = test.get_column("_score").to_numpy()
     challenger = evaluate_scores(y, p, score, settings.train.tiers, settings.train.calibration_bins)
     decision = should_promote(challenger, champion_metrics, tolerance=settings.promotion_tolerance)
-    reason = decision.reason
     if seen_until is not None and test.height < challenger_all.n_rows:
-        reason += (
+        decision = decision.with_detail(
             f" (compared on the {test.height} test rows after {seen_until}, which the "
             "champion never learned from)"
         )
     if gate:
-        reason += f"; {gate}"
-    return PromotionDecision(decision.promote, reason), champion_metrics, version
+        decision = decision.with_detail(f"; {gate}")
+    return decision, champion_metrics, version
 
 
 def _seen_until(champion: dict[str, Any]) -> dt.date | None:
@@ -575,10 +579,6 @@ def _advice(
     }
 
 
-def _strip_rules(reason: str) -> str:
-    return reason.removeprefix("rules score: ")
-
-
 #: The columns of the scored leads, in order.
 SCORE_SCHEMA: dict[str, pl.DataType] = {
     "lead_id": pl.Utf8,
@@ -624,10 +624,8 @@ def score_with_champion(
             reason = "rules score: no model has been trained yet"
         elif latest_run.get("warning"):
             reason = f"rules score: {latest_run['warning']}"
-        elif latest_run["action_reason"].startswith("rules score"):
-            reason = latest_run["action_reason"]
         else:
-            reason = f"rules score: {latest_run['action_reason']}"
+            reason = with_rules_prefix(latest_run["action_reason"])
         return rows.select(
             pl.col("lead_id").cast(pl.Utf8),
             pl.lit(None, pl.Float64).alias("probability"),

@@ -34,6 +34,7 @@ import polars as pl
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.lifecycle import first_champion
 from leadscore.ml.metrics import evaluate_scores
+from leadscore.ml.policy import without_rules_prefix
 from leadscore.monitoring.bands import PsiBands
 from leadscore.monitoring.drift import SCORE_FEATURE
 from leadscore.report.build import calibration_bins, gains_curve, score_histogram, tier_rows
@@ -157,8 +158,7 @@ def scoring_in_use(scores: pl.DataFrame | None) -> tuple[str, str]:
     )
     method, _, reason = counts.row(0)
     reason = str(reason or "")
-    while reason.startswith("rules score: "):  # the report says "points rules" already
-        reason = reason.removeprefix("rules score: ")
+    reason = without_rules_prefix(reason)  # the report says "points rules" already
     return ("model" if method == "model" else "rules"), reason
 
 
