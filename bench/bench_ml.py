@@ -34,12 +34,12 @@ sys.path.insert(0, str(ROOT / "tests" / "python"))  # the synthetic panel is a t
 
 from leadscore.ml import (  # noqa: E402
     ScoringConfig,
-    TrainConfig,
     dumps_bundle,
     loads_bundle,
     score_leads,
     train_model,
 )
+from project_settings import train_config  # noqa: E402
 from synthetic_panel import make_synthetic_panel  # noqa: E402
 
 N_DATES = 40
@@ -62,7 +62,7 @@ def phase_train(rows: int, model_path: Path, candidates: tuple[str, ...]) -> dic
     result = train_model(
         panel,
         dt.datetime(2026, 1, 1),
-        TrainConfig(candidates=candidates),  # type: ignore[arg-type]
+        train_config(candidates=candidates),
     )
     t_train = time.perf_counter() - t1
     blob = dumps_bundle(result.bundle)

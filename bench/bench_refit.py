@@ -28,7 +28,6 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-from leadscore.ml.dbt_settings import lifecycle_settings
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.scoring import evaluate_bundle
 from leadscore.ml.train import train_model
@@ -36,7 +35,9 @@ from leadscore.ml.train import train_model
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "tests" / "python"))
 
+from leadscore.settings import lifecycle_settings  # noqa: E402
 from plain_baseline import fit_plain_baseline  # noqa: E402
+from project_settings import project_vars  # noqa: E402
 from test_olist_e2e import OLIST, OLIST_VARS  # noqa: E402
 
 
@@ -99,15 +100,11 @@ def bench(name: str, work: Path, leads: int, weeks: int) -> None:
         (pl.col("as_of_date") > T) & (pl.col("as_of_date") <= last) & pl.col("label").is_not_null()
     )
     converted = int(future.get_column("label").sum())
-    meta = {
-        "min_test_converted_leads": 50,
-        "min_calibration_converted_leads": 50,
-        "horizon_days": horizon,
-    }
     results: dict[str, dict[str, float]] = {}
     seconds: dict[str, float] = {}
     for refit in (False, True):
-        config = lifecycle_settings(meta | {"model_refit": refit}).train
+        # the build's settings (dbt_project.yml), at this horizon, with and without the refit
+        config = lifecycle_settings(project_vars(horizon_days=horizon, model_refit=refit)).train
         start = time.perf_counter()
         try:
             result = train_model(at_t, dt.datetime.combine(T, dt.time(6)), config)

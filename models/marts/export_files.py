@@ -2,6 +2,7 @@
 var export_path (see python/leadscore/exports.py); returns the manifest."""
 
 from leadscore.exports import write_exports
+from leadscore.settings import export_path, model_vars
 
 
 def model(dbt, session):
@@ -10,4 +11,4 @@ def model(dbt, session):
         "lead_routing": dbt.ref("lead_routing").pl(),
         "lead_routing_changes": dbt.ref("lead_routing_changes").pl(),
     }
-    return write_exports(tables, dbt.config.meta_get("export_path"))
+    return write_exports(tables, export_path(model_vars(dbt.config.get("meta"))))

@@ -5,8 +5,8 @@ training run (why the rules score when there is no champion), calls
 leadscore.ml.lifecycle.score_with_champion, returns its table.
 """
 
-from leadscore.ml.dbt_settings import scoring_config
 from leadscore.ml.lifecycle import score_with_champion
+from leadscore.settings import model_vars, scoring_config
 
 
 def model(dbt, session):
@@ -23,6 +23,6 @@ def model(dbt, session):
     return score_with_champion(
         rows,
         champions,
-        scoring_config(dbt.config.get("meta")),
+        scoring_config(model_vars(dbt.config.get("meta"))),
         latest_run=latest[0] if latest else None,
     )

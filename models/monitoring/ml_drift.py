@@ -4,10 +4,11 @@ Thin: reads the two populations and the champions (ml_champion, in rank order), 
 leadscore.monitoring.drift.drift_table, returns its table.
 """
 
-from leadscore.monitoring.drift import drift_settings, drift_table
+from leadscore.monitoring.drift import drift_table
+from leadscore.settings import drift_settings, model_vars
 
 
 def model(dbt, session):
     rows = dbt.ref("ml_drift_rows").order("population, lead_id, as_of_date").pl()
     champions = dbt.ref("ml_champion").order("champion_rank").pl()
-    return drift_table(rows, champions, drift_settings(dbt.config.get("meta")))
+    return drift_table(rows, champions, drift_settings(model_vars(dbt.config.get("meta"))))

@@ -9,15 +9,12 @@ leadscore.report.write_report and returns one row (path, written_at, sections).
 import datetime as dt
 
 from leadscore.report import write_report
-from leadscore.report.build_from_tables import (
-    report_data_from_tables,
-    report_manifest,
-    report_settings,
-)
+from leadscore.report.build_from_tables import report_data_from_tables, report_manifest
+from leadscore.settings import model_vars, report_path, report_settings
 
 
 def model(dbt, session):
-    meta = dbt.config.get("meta")
+    settings = model_vars(dbt.config.get("meta"))
     written_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     data = report_data_from_tables(
         champions=dbt.ref("ml_champion").order("champion_rank").pl(),
@@ -28,8 +25,8 @@ def model(dbt, session):
         drift=dbt.ref("model_drift").pl(),
         alerts=dbt.ref("model_health_alert_history").pl(),
         warnings=dbt.ref("scoring_warnings").pl(),
-        settings=report_settings(meta),
+        settings=report_settings(settings),
         generated_at=written_at,
     )
-    path = write_report(data, meta["report_path"])
+    path = write_report(data, report_path(settings))
     return report_manifest(str(path), written_at, data)

@@ -16,9 +16,9 @@ import datetime as dt
 
 import duckdb
 
-from leadscore.ml.dbt_settings import lifecycle_settings
 from leadscore.ml.lifecycle import training_run
 from leadscore.monitoring.alerts import retraining_alert
+from leadscore.settings import lifecycle_settings, model_vars
 
 
 def previous_alerts(dbt):
@@ -30,8 +30,8 @@ def previous_alerts(dbt):
 
 
 def model(dbt, session):
-    meta = dbt.config.get("meta")
-    settings = lifecycle_settings(meta)
+    values = model_vars(dbt.config.get("meta"))
+    settings = lifecycle_settings(values)
     panel = dbt.ref("ml_training_panel").order("lead_id, as_of_date").pl()
     score_date = dbt.ref("int_score_date").pl().item(0, "score_date")
     previous = session.sql(f"select * from {dbt.this}").pl() if dbt.is_incremental else None

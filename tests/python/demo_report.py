@@ -15,10 +15,10 @@ from leadscore.report.data import (
     ModelCard,
     ReportData,
     ScoreMetrics,
-    TierThresholds,
     TrainingData,
     TrainingPeriod,
 )
+from project_settings import psi_bands, tier_thresholds
 
 DEMO_FEATURES: tuple[str, ...] = (
     "pricing_page_views_30d",
@@ -99,7 +99,7 @@ def demo_report_data(seed: int = 7, n_leads: int = 6000) -> ReportData:
     model_score = np.floor(100 * (_ranks(model_prob) - 1) / n_leads)
     points = np.clip(np.round(42 + 17 * (z + rng.normal(scale=0.95, size=n_leads))), 0, 100)
     points_prob = _sigmoid(-4.7 + 0.046 * points)  # rules overstate hot leads
-    thresholds = TierThresholds(sales_now=80, nurture=50)
+    thresholds = tier_thresholds()
 
     start = date(2026, 8, 3)
     health = []
@@ -121,6 +121,7 @@ def demo_report_data(seed: int = 7, n_leads: int = 6000) -> ReportData:
     psi = rng.gamma(1.2, 0.03, size=12)
     psi[4], psi[7] = 0.31, 0.14
     return ReportData(
+        drift_thresholds=psi_bands(),
         title="Lead scoring model report",
         generated_at=datetime(2026, 11, 2, 6, 15, tzinfo=UTC),
         card=ModelCard(

@@ -9,10 +9,9 @@ import numpy as np
 import polars as pl
 import pytest
 from champion_frames import champions
-from leadscore.ml import MLInputError, TrainConfig, loads_bundle
-from leadscore.ml.config import ModelParams
+from leadscore.ml import MLInputError, loads_bundle
 from leadscore.ml.features import prepare_features
-from leadscore.ml.lifecycle import RUN_SCHEMA, LifecycleSettings, training_run
+from leadscore.ml.lifecycle import RUN_SCHEMA, training_run
 from leadscore.ml.policy import AlertCheck, AlertStatus, needs_retraining
 from leadscore.ml.scoring import predict_frame
 from leadscore.monitoring.alerts import retraining_alert
@@ -21,14 +20,14 @@ from leadscore.monitoring.bands import PsiBands
 from leadscore.monitoring.drift import (
     DRIFT_SCHEMA,
     SCORE_FEATURE,
-    DriftSettings,
     categorical_buckets,
-    drift_settings,
     drift_table,
     feature_psi,
     numeric_edges,
     psi,
 )
+from leadscore.settings import drift_settings
+from project_settings import drift, lifecycle, project_vars, train_config
 from synthetic_panel import make_synthetic_panel
 
 SCORE_DATE = dt.date(2025, 8, 4)
@@ -43,10 +42,10 @@ def panel() -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def runs(panel: pl.DataFrame) -> pl.DataFrame:
     """One training run whose (logistic, quick) model is the champion."""
-    settings = LifecycleSettings(
+    settings = lifecycle(
         min_labelled=100,
         min_conversions=20,
-        train=TrainConfig(candidates=("logistic",), params=ModelParams(), importance_repeats=1),
+        train=train_config(candidates=("logistic",), importance_repeats=1),
     )
     run = training_run(
         panel.sort("lead_id", "as_of_date"),
@@ -103,7 +102,7 @@ def test_numeric_bins_follow_reference_deciles_and_collapse_on_repeats() -> None
 
 def test_numeric_psi_sees_a_shift_and_counts_missing_values_apart() -> None:
     rng = np.random.default_rng(3)
-    settings = DriftSettings()
+    settings = drift()
     reference = pl.Series("x", rng.normal(0, 1, 5000))
     same, _, _ = feature_psi(reference, pl.Series("x", rng.normal(0, 1, 2000)), "numeric", settings)
     shifted, _, _ = feature_psi(
@@ -119,7 +118,7 @@ def test_numeric_psi_sees_a_shift_and_counts_missing_values_apart() -> None:
 
 
 def test_categorical_psi_keeps_new_categories_apart_from_rare_ones() -> None:
-    settings = DriftSettings()
+    settings = drift()
     reference = pl.Series("source", ["web"] * 600 + ["event"] * 398 + ["fax"] * 2)
     assert categorical_buckets(reference, settings.max_categories, 0.005) == ["web", "event"]
     current = pl.Series("source", ["web"] * 480 + ["event"] * 320 + ["podcast"] * 200)
@@ -131,8 +130,8 @@ def test_categorical_psi_keeps_new_categories_apart_from_rare_ones() -> None:
     assert steady == pytest.approx(0.0)
 
 
-def test_drift_settings_come_from_meta_and_bad_thresholds_are_refused() -> None:
-    settings = drift_settings({"health_psi_watch": "0.05", "health_psi_drift": "0.3"})
+def test_drift_settings_come_from_the_vars_and_bad_thresholds_are_refused() -> None:
+    settings = drift_settings(project_vars(health_psi_watch="0.05", health_psi_drift="0.3"))
     assert settings.bands == PsiBands(watch=0.05, drift=0.3)
     assert [settings.bands.status(v) for v in (0.01, 0.05, 0.3, 0.31)] == [
         "ok",
@@ -142,8 +141,8 @@ def test_drift_settings_come_from_meta_and_bad_thresholds_are_refused() -> None:
     ]
     with pytest.raises(MLInputError, match="watch < drift"):
         drift_settings({"health_psi_watch": 0.3, "health_psi_drift": 0.1})
-    with pytest.raises(MLInputError, match="must be numbers"):
-        drift_settings({"health_psi_watch": "low"})
+    with pytest.raises(MLInputError, match="var health_psi_watch must be a number"):
+        drift_settings(project_vars(health_psi_watch="low"))
 
 
 # --------------------------------------------------------------------------- drift table
@@ -153,7 +152,7 @@ def test_drift_of_an_unchanged_population_is_ok_but_for_age(
     panel: pl.DataFrame, runs: pl.DataFrame
 ) -> None:
     current = panel.filter(pl.col("as_of_date") == panel["as_of_date"].max())
-    table = drift_table(drift_rows(panel, runs, current), champions(runs))
+    table = drift_table(drift_rows(panel, runs, current), champions(runs), drift())
     assert table.schema == pl.Schema(DRIFT_SCHEMA)
     assert table.row(0, named=True)["feature"] == SCORE_FEATURE  # the score comes first
     bundle = loads_bundle(runs.item(0, "model_bundle"))
@@ -175,7 +174,7 @@ def test_a_new_lead_source_and_hotter_leads_show_as_drift(
         .alias("lead_source"),
         (pl.col("n_pricing_view_30d") + 5).alias("n_pricing_view_30d"),
     )
-    table = drift_table(drift_rows(panel, runs, current), champions(runs))
+    table = drift_table(drift_rows(panel, runs, current), champions(runs), drift())
     source = table.filter(pl.col("feature") == "lead_source").row(0, named=True)
     assert source["status"] == "drift"
     assert source["feature_kind"] == "categorical"
@@ -186,8 +185,8 @@ def test_a_new_lead_source_and_hotter_leads_show_as_drift(
 
 def test_drift_is_empty_without_a_champion(panel: pl.DataFrame) -> None:
     rows = panel.head(10).with_columns(pl.lit("current").alias("population"))
-    assert drift_table(rows, None).schema == pl.Schema(DRIFT_SCHEMA)
-    assert drift_table(rows, None).height == 0
+    assert drift_table(rows, None, drift()).schema == pl.Schema(DRIFT_SCHEMA)
+    assert drift_table(rows, None, drift()).height == 0
 
 
 # --------------------------------------------------------------------------- backtest
@@ -229,7 +228,7 @@ def test_the_first_ranked_champion_is_replayed_and_measured(
     assert out["champion_run_id"].unique().to_list() == [runs.item(0, "run_id")]
     assert out["score_source"].unique().to_list() == ["replay"]
     current = panel.filter(pl.col("as_of_date") == pl.col("as_of_date").max())
-    table = drift_table(drift_rows(panel, runs, current), ranked)
+    table = drift_table(drift_rows(panel, runs, current), ranked, drift())
     assert table["champion_run_id"].unique().to_list() == [runs.item(0, "run_id")]
 
 

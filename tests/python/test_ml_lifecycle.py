@@ -10,22 +10,21 @@ import json
 import polars as pl
 import pytest
 from champion_frames import champions
-from leadscore.ml.config import FeatureConfig, TrainConfig
-from leadscore.ml.dbt_settings import lifecycle_settings, scoring_config
-from leadscore.ml.errors import MLInputError
+from leadscore.ml.config import FeatureConfig
 from leadscore.ml.lifecycle import (
     RUN_SCHEMA,
     SCORE_SCHEMA,
-    LifecycleSettings,
     champion_run,
     score_with_champion,
     training_run,
 )
 from leadscore.ml.policy import AlertCheck, AlertStatus
+from project_settings import lifecycle, split_by_dates, train_config
 from synthetic_panel import make_synthetic_panel
 
 RAN_AT = dt.datetime(2025, 9, 1, 6, 0)
-LOGISTIC = TrainConfig(candidates=("logistic",))
+# the windows of these tests are pinned by a count of dates (8 validation, 4 test)
+LOGISTIC = train_config(candidates=("logistic",), split=split_by_dates())
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +40,7 @@ def score_date(panel: pl.DataFrame) -> dt.date:
 @pytest.fixture(scope="module")
 def first_run(panel: pl.DataFrame, score_date: dt.date) -> pl.DataFrame:
     return training_run(
-        panel, None, LifecycleSettings(min_labelled=200, train=LOGISTIC), score_date, RAN_AT
+        panel, None, lifecycle(min_labelled=200, train=LOGISTIC), score_date, RAN_AT
     )
 
 
@@ -68,7 +67,7 @@ def test_first_build_with_enough_outcomes_trains_and_promotes(first_run: pl.Data
 def test_too_few_outcomes_is_a_cold_start_scored_by_rules(
     panel: pl.DataFrame, score_date: dt.date
 ) -> None:
-    settings = LifecycleSettings(min_labelled=10**9, train=LOGISTIC)
+    settings = lifecycle(min_labelled=10**9, train=LOGISTIC)
     run = training_run(panel, None, settings, score_date, RAN_AT)
     assert run.item(0, "action") == "cold_start"
     assert "labelled leads in the labelled history (the model needs" in run.item(0, "action_reason")
@@ -88,9 +87,7 @@ def test_too_few_outcomes_is_a_cold_start_scored_by_rules(
 def test_auto_keeps_a_fresh_champion_and_only_scores(
     panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
 ) -> None:
-    settings = LifecycleSettings(
-        min_labelled=200, retrain_min_new_conversions=10**6, train=LOGISTIC
-    )
+    settings = lifecycle(min_labelled=200, retrain_min_new_conversions=10**6, train=LOGISTIC)
     run = training_run(panel, first_run, settings, score_date, RAN_AT + dt.timedelta(days=1))
     assert run.item(0, "action") == "kept_champion"
     assert run.item(0, "model_bundle") is None
@@ -109,7 +106,7 @@ def early_run(panel: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("label"))
         .alias("label")
     )
-    settings = LifecycleSettings(min_labelled=200, train=LOGISTIC)
+    settings = lifecycle(min_labelled=200, train=LOGISTIC)
     return training_run(early, None, settings, early_date, RAN_AT)
 
 
@@ -118,7 +115,7 @@ def test_old_champion_is_retrained_and_a_worse_challenger_is_not_promoted(
 ) -> None:
     # a challenger that may only use one uninformative feature is worse on the same rows
     weak = dataclasses.replace(LOGISTIC, features=FeatureConfig(features=("days_since_created",)))
-    settings = LifecycleSettings(min_labelled=200, retrain_max_age_days=14, train=weak)
+    settings = lifecycle(min_labelled=200, retrain_max_age_days=14, train=weak)
     age = (score_date - early_run.item(0, "score_date")).days
     run = training_run(panel, early_run, settings, score_date, RAN_AT + dt.timedelta(days=age))
     row = run.row(0, named=True)
@@ -134,7 +131,7 @@ def test_old_champion_is_retrained_and_a_worse_challenger_is_not_promoted(
 def test_the_champion_is_compared_only_on_test_dates_it_never_learned_from(
     panel: pl.DataFrame, score_date: dt.date, early_run: pl.DataFrame
 ) -> None:
-    settings = LifecycleSettings(min_labelled=200, retrain_policy="always", train=LOGISTIC)
+    settings = lifecycle(min_labelled=200, retrain_policy="always", train=LOGISTIC)
     run = training_run(panel, early_run, settings, score_date, RAN_AT + dt.timedelta(days=21))
     row = run.row(0, named=True)
     seen_until = early_run.item(0, "refit_end")
@@ -152,7 +149,7 @@ def test_a_refitted_champion_is_not_compared_on_rows_it_learned_from(
     # the champion was refitted on every labelled date; a challenger on the same data has
     # no test date the champion has not seen, so it cannot win on the champion's own rows
     assert first_run.item(0, "refit_end") is not None
-    settings = LifecycleSettings(min_labelled=200, retrain_policy="always", train=LOGISTIC)
+    settings = lifecycle(min_labelled=200, retrain_policy="always", train=LOGISTIC)
     run = training_run(panel, first_run, settings, score_date, RAN_AT + dt.timedelta(days=1))
     row = run.row(0, named=True)
     assert row["action"] == "trained"
@@ -162,7 +159,7 @@ def test_a_refitted_champion_is_not_compared_on_rows_it_learned_from(
 
 def test_policy_never_does_not_train(panel: pl.DataFrame, score_date: dt.date) -> None:
     run = training_run(
-        panel, None, LifecycleSettings(min_labelled=200, retrain_policy="never"), score_date, RAN_AT
+        panel, None, lifecycle(min_labelled=200, retrain_policy="never"), score_date, RAN_AT
     )
     assert run.item(0, "action") == "cold_start"
     assert "never" in run.item(0, "action_reason")
@@ -171,9 +168,7 @@ def test_policy_never_does_not_train(panel: pl.DataFrame, score_date: dt.date) -
 def test_a_drift_alert_makes_auto_retrain(
     panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
 ) -> None:
-    settings = LifecycleSettings(
-        min_labelled=200, retrain_min_new_conversions=10**6, train=LOGISTIC
-    )
+    settings = lifecycle(min_labelled=200, retrain_min_new_conversions=10**6, train=LOGISTIC)
     alert = AlertCheck(
         AlertStatus.RAISED,
         previous_score_date=score_date,
@@ -192,7 +187,7 @@ def test_champion_scores_are_deterministic_and_explained(
     rows = _scoring_rows(panel)
     first = score_with_champion(rows, champions(first_run))
     again = training_run(
-        panel, None, LifecycleSettings(min_labelled=200, train=LOGISTIC), score_date, RAN_AT
+        panel, None, lifecycle(min_labelled=200, train=LOGISTIC), score_date, RAN_AT
     )
     assert again.item(0, "version_id") == first_run.item(0, "version_id")
     second = score_with_champion(rows, champions(again))
@@ -241,45 +236,6 @@ def test_scoring_falls_back_along_the_champion_ranks_as_given(
     )
 
 
-def test_dbt_meta_becomes_settings_with_clear_errors() -> None:
-    settings = lifecycle_settings(
-        {
-            "retrain_policy": "always",
-            "model_max_features": "None",
-            "model_max_train_rows": "500000",
-            "horizon_days": "60",
-            "tier_thresholds": "{'sales_now': 85, 'nurture': 40}",
-            "min_test_converted_leads": "40",
-            "min_calibration_converted_leads": 30,
-            "model_refit": "False",
-        }
-    )
-    assert settings.train.refit is False
-    assert settings.train.split.min_test_converted_leads == 40
-    assert settings.train.split.min_calibration_converted_leads == 30
-    assert settings.retrain_policy == "always"
-    assert settings.train.max_features is None
-    assert settings.train.max_train_rows == 500_000
-    assert settings.train.split.gap_days == 60
-    assert settings.train.tiers[:2] == (("sales_now", 85), ("nurture", 40))
-    assert "is_score_date" in settings.train.features.exclude
-    with pytest.raises(MLInputError, match="retrain_policy"):
-        lifecycle_settings({"retrain_policy": "sometimes"})
-    required = {"min_test_converted_leads": 50, "min_calibration_converted_leads": 50}
-    assert lifecycle_settings(required).train.refit is True
-    with pytest.raises(
-        MLInputError, match="var model_refit must be true or false; got 'sometimes'"
-    ):
-        lifecycle_settings(required | {"model_refit": "sometimes"})
-    with pytest.raises(MLInputError, match="var min_test_converted_leads is not set"):
-        lifecycle_settings({"retrain_policy": "auto"})
-    with pytest.raises(MLInputError, match="score_scale"):
-        scoring_config({"score_scale": "stars"})
-    assert dataclasses.asdict(scoring_config({"score_scale": "probability"}))["score_scale"] == (
-        "probability"
-    )
-
-
 def _horizons(configured: tuple[int, int], rows: list[tuple[int, int, int, int]]) -> pl.DataFrame:
     """An ml_training_preflight table: (horizon, look-back, labelled, converted) per row."""
     return pl.DataFrame(
@@ -301,7 +257,7 @@ def test_a_cold_start_names_the_horizon_that_would_learn(
 ) -> None:
     """The preflight's advice is the workable horizon nearest the configured one, at the
     configured look-back before a longer one, with its counts, in the run and its warning."""
-    settings = LifecycleSettings(min_labelled=10**6, min_conversions=100, train=LOGISTIC)
+    settings = lifecycle(min_labelled=10**6, min_conversions=100, train=LOGISTIC)
     horizon = settings.train.split.gap_days
     horizons = _horizons(
         (horizon, 365),
@@ -337,7 +293,7 @@ def test_a_cold_start_names_the_horizon_that_would_learn(
 def test_when_no_horizon_would_learn_the_advice_says_more_outcomes(
     panel: pl.DataFrame, score_date: dt.date
 ) -> None:
-    settings = LifecycleSettings(min_labelled=10**6, train=LOGISTIC)
+    settings = lifecycle(min_labelled=10**6, train=LOGISTIC)
     horizon = settings.train.split.gap_days
     horizons = _horizons((horizon, 365), [(7, 365, 10, 1), (horizon, 365, 12, 3)])
     run = training_run(panel, None, settings, score_date, RAN_AT, horizons=horizons)

@@ -6,8 +6,14 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from leadscore.ml import Metrics, MLInputError, choose_scoring_method, needs_retraining
-from leadscore.ml import should_promote as promote
+from leadscore.ml import (
+    Metrics,
+    MLInputError,
+    PromotionDecision,
+    choose_scoring_method,
+    needs_retraining,
+    should_promote,
+)
 from leadscore.ml.policy import (
     AlertCheck,
     AlertStatus,
@@ -15,8 +21,15 @@ from leadscore.ml.policy import (
     RetrainWhy,
     ScoringMethodWhy,
 )
+from project_settings import project_vars
 
 TODAY = dt.date(2025, 6, 30)
+
+
+def promote(challenger: Metrics, champion: Metrics | None, **options: object) -> PromotionDecision:
+    """should_promote with the project's var promotion_tolerance unless the test sets one."""
+    tolerance = options.pop("tolerance", project_vars()["promotion_tolerance"])
+    return should_promote(challenger, champion, tolerance, **options)  # type: ignore[arg-type]
 
 
 def metrics(pr_auc: float, brier: float = 0.09, n_rows: int = 1000, n_pos: int = 120) -> Metrics:
@@ -38,7 +51,7 @@ def metrics(pr_auc: float, brier: float = 0.09, n_rows: int = 1000, n_pos: int =
 @pytest.mark.parametrize(
     ("n_labelled", "n_positive", "expected"),
     [
-        (499, 200, "rules"),  # the default minimum is 500 labelled leads
+        (499, 200, "rules"),  # the minimum here is 500 labelled leads
         (500, 99, "rules"),
         (500, 100, "model"),
         (500, 401, "rules"),  # only 99 non-converted
@@ -49,7 +62,7 @@ def metrics(pr_auc: float, brier: float = 0.09, n_rows: int = 1000, n_pos: int =
 def test_cold_start_switches_exactly_at_the_thresholds(
     n_labelled: int, n_positive: int, expected: str
 ) -> None:
-    decision = choose_scoring_method(n_labelled, n_positive)
+    decision = choose_scoring_method(n_labelled, n_positive, min_labelled=500, min_positive=100)
     assert decision.method == expected
     assert (decision.why is ScoringMethodWhy.ENOUGH) == (expected == "model")
     assert decision.sentence.startswith(expected + (" score" if expected == "rules" else ":"))
@@ -65,7 +78,7 @@ def test_cold_start_reason_names_the_shortfall() -> None:
 
 def test_cold_start_rejects_impossible_counts() -> None:
     with pytest.raises(MLInputError):
-        choose_scoring_method(10, 11)
+        choose_scoring_method(10, 11, min_labelled=500, min_positive=100)
 
 
 ALERT = AlertCheck(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -33,11 +34,20 @@ from leadscore.ml.importance import permutation_importance_table
 from leadscore.ml.scoring import predict_frame
 from leadscore.ml.train import version_id
 from polars.testing import assert_frame_equal
+from project_settings import split_by_dates, train_config
 from sklearn.preprocessing import FunctionTransformer
 from synthetic_panel import make_synthetic_panel
 
 TRAINED_AT = dt.datetime(2025, 9, 1, 6, 0)
 FAST = ModelParams(hgb_max_iter=60)
+
+
+def config(**overrides: Any) -> TrainConfig:
+    """The project's training settings, the windows pinned by a count of dates (the test
+    period is the last 4 weekly as-of dates)."""
+    return train_config(split=split_by_dates(), **overrides)
+
+
 MINUS = "\u2212"
 
 
@@ -54,20 +64,18 @@ def small_panel(panel: pl.DataFrame) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def result(panel: pl.DataFrame) -> TrainResult:
-    return train_model(panel, TRAINED_AT, TrainConfig(params=FAST))
+    return train_model(panel, TRAINED_AT, config(params=FAST))
 
 
 @pytest.fixture(scope="module")
 def held_out(panel: pl.DataFrame) -> TrainResult:
     """Without the refit: the bundle is the model the held-out metrics describe."""
-    return train_model(panel, TRAINED_AT, TrainConfig(params=FAST, refit=False))
+    return train_model(panel, TRAINED_AT, config(params=FAST, refit=False))
 
 
 @pytest.fixture(scope="module")
 def hgb_result(panel: pl.DataFrame) -> TrainResult:
-    return train_model(
-        panel, TRAINED_AT, TrainConfig(candidates=("hgb",), params=FAST, explain_top_k=8)
-    )
+    return train_model(panel, TRAINED_AT, config(candidates=("hgb",), params=FAST, explain_top_k=8))
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +127,7 @@ def test_importance_ranks_signal_features_above_noise(result: TrainResult) -> No
 
 
 def test_same_data_and_seed_give_identical_model(panel: pl.DataFrame, result: TrainResult) -> None:
-    again = train_model(panel, TRAINED_AT + dt.timedelta(days=1), TrainConfig(params=FAST))
+    again = train_model(panel, TRAINED_AT + dt.timedelta(days=1), config(params=FAST))
     assert again.bundle.version_id == result.bundle.version_id
     rows = panel.head(500)
     assert score_leads(again.bundle, rows).equals(score_leads(result.bundle, rows))
@@ -192,7 +200,7 @@ def test_probability_scale_is_probability_times_100(
 def test_linear_contributions_add_up_to_the_log_odds_gap(
     small_panel: pl.DataFrame, today: pl.DataFrame
 ) -> None:
-    linear = train_model(small_panel, TRAINED_AT, TrainConfig(candidates=("logistic",)))
+    linear = train_model(small_panel, TRAINED_AT, config(candidates=("logistic",)))
     bundle = linear.bundle
     n_features = len(bundle.spec.names)
     scores = score_leads(bundle, today, ScoringConfig(n_contributions=n_features))
@@ -261,8 +269,8 @@ def test_linear_model_file_round_trip(result: TrainResult, today: pl.DataFrame) 
 
 def test_isotonic_calibration_trains_and_round_trips(small_panel: pl.DataFrame) -> None:
     small = small_panel
-    config = TrainConfig(candidates=("logistic",), calibration="isotonic")
-    bundle = train_model(small, TRAINED_AT, config).bundle
+    isotonic = config(candidates=("logistic",), calibration="isotonic")
+    bundle = train_model(small, TRAINED_AT, isotonic).bundle
     rows = small.tail(300)
     loaded = loads_bundle(dumps_bundle(bundle))
     assert score_leads(loaded, rows).equals(score_leads(bundle, rows))
@@ -287,7 +295,7 @@ def test_champion_is_kept_when_a_worse_challenger_is_compared_on_its_window(
     challenger = train_model(
         panel,
         TRAINED_AT,
-        TrainConfig(features=noise_only, candidates=("logistic",), refit=False),
+        config(features=noise_only, candidates=("logistic",), refit=False),
     )
     window = panel.filter(pl.col("as_of_date").is_in(list(challenger.split.test_dates)))
     champion_metrics = evaluate_bundle(held_out.bundle, window).model
@@ -348,7 +356,7 @@ def test_the_refit_is_skipped_with_a_reason_when_too_few_leads_converted(
     panel: pl.DataFrame,
 ) -> None:
     trained = train_model(
-        panel, TRAINED_AT, TrainConfig(params=FAST, candidates=("logistic",), refit_folds=10_000)
+        panel, TRAINED_AT, config(params=FAST, candidates=("logistic",), refit_folds=10_000)
     )
     refit = trained.bundle.metadata["refit"]
     assert refit["done"] is False
@@ -368,7 +376,7 @@ def test_the_refit_round_trips_through_the_model_file(
 
 def test_max_features_refit_is_kept_only_within_tolerance(small_panel: pl.DataFrame) -> None:
     panel = small_panel
-    lenient = TrainConfig(candidates=("logistic",), max_features=6, max_features_tolerance=1.0)
+    lenient = config(candidates=("logistic",), max_features=6, max_features_tolerance=1.0)
     small = train_model(panel, TRAINED_AT, lenient)
     assert small.bundle.metadata["feature_reduction"]["kept"]
     assert len(small.bundle.spec.names) == 6
@@ -402,12 +410,16 @@ def test_training_without_conversions_is_a_clear_error(panel: pl.DataFrame) -> N
         pl.when(pl.col("label").is_not_null()).then(0).otherwise(None).cast(pl.Int8).alias("label")
     )
     with pytest.raises(MLInputError, match="no converted leads"):
-        train_model(no_positives, TRAINED_AT)
+        train_model(no_positives, TRAINED_AT, config())
 
 
 def test_training_with_all_labels_null_is_a_clear_error(panel: pl.DataFrame) -> None:
     with pytest.raises(MLInputError, match="no labelled rows"):
-        train_model(panel.with_columns(pl.lit(None, dtype=pl.Int8).alias("label")), TRAINED_AT)
+        train_model(
+            panel.with_columns(pl.lit(None, dtype=pl.Int8).alias("label")),
+            TRAINED_AT,
+            config(),
+        )
 
 
 def test_fast_importance_for_one_column_per_feature_equals_the_pipeline_version(

@@ -13,6 +13,7 @@ from datetime import date
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -39,6 +40,7 @@ from leadscore.report import (
     write_report,
 )
 from leadscore.report.data import HorizonCandidate, TrainingData, TrainingPeriod
+from project_settings import psi_bands, tier_thresholds
 
 ALL_CHARTS = {
     "calibration",
@@ -67,6 +69,12 @@ def section(html: str, key: str) -> str:
     return match.group(1)
 
 
+def report_data(**fields: Any) -> ReportData:
+    """ReportData with the project's tier thresholds and PSI bands (dbt_project.yml)."""
+    settings = {"tier_thresholds": tier_thresholds(), "drift_thresholds": psi_bands()}
+    return ReportData(**settings | fields)
+
+
 @pytest.fixture(scope="module")
 def demo() -> ReportData:
     return demo_report_data(seed=7, n_leads=3000)
@@ -75,7 +83,7 @@ def demo() -> ReportData:
 @pytest.fixture
 def small() -> ReportData:
     """A report whose every number is small enough to check by eye."""
-    return ReportData(
+    return report_data(
         card=ModelCard(model_version="v1", scoring_method="model", horizon_days=30),
         model_metrics=ScoreMetrics(roc_auc=0.81234, pr_auc=0.3, brier=0.061, lift_at_10=3.4),
         points_metrics=ScoreMetrics(roc_auc=0.7012, pr_auc=0.2, brier=0.07, lift_at_10=2.1),
@@ -130,7 +138,7 @@ def test_better_column_names_the_winner(small: ReportData) -> None:
 
 def test_names_and_reasons_are_html_escaped() -> None:
     evil = "<script>alert(1)</script>"
-    data = ReportData(
+    data = report_data(
         card=ModelCard(features=(evil,), scoring_method="rules", scoring_method_reason=evil),
         feature_importance=[FeatureImportance(evil, 0.2), FeatureImportance("ok", 0.1)],
         drift=[DriftRow(evil, 0.3)],
@@ -225,7 +233,7 @@ def test_stylesheet_is_inlined_verbatim_from_the_package() -> None:
 
 
 def test_empty_report_renders_notes_instead_of_charts() -> None:
-    html = render_report(ReportData())
+    html = render_report(report_data())
     assert charts_in(html) == []
     for key in (
         "metrics",
@@ -245,11 +253,11 @@ def test_empty_report_renders_notes_instead_of_charts() -> None:
 def test_rules_only_cold_start_shows_points_results() -> None:
     y = [1, 0, 0, 1, 0, 0, 0, 0, 1, 0]
     points = [90, 20, 55, 85, 10, 60, 30, 5, 70, 45]
-    data = ReportData(
+    data = report_data(
         card=ModelCard(scoring_method="rules", scoring_method_reason="only 12 conversions"),
         points_metrics=ScoreMetrics(roc_auc=0.9),
         gains=gains_curve(points, y, "points", n_points=5),
-        tiers=tier_rows(points, y, scorer="points"),
+        tiers=tier_rows(points, y, tier_thresholds(), "points"),
     )
     html = render_report(data)
     assert set(charts_in(html)) == {"gains", "tier_conversion"}
@@ -261,14 +269,14 @@ def test_rules_only_cold_start_shows_points_results() -> None:
 
 
 def test_health_needs_two_weeks_and_tolerates_open_outcomes() -> None:
-    one = ReportData(health=[HealthWeek(date(2026, 3, 2), roc_auc=0.8, predicted_rate=0.05)])
+    one = report_data(health=[HealthWeek(date(2026, 3, 2), roc_auc=0.8, predicted_rate=0.05)])
     assert EMPTY_NOTE in section(render_report(one), "health")
     weeks = [
         HealthWeek(date(2026, 3, 2), roc_auc=0.8, predicted_rate=0.05, actual_rate=0.04),
         HealthWeek(date(2026, 3, 9), roc_auc=0.78, predicted_rate=0.05, actual_rate=0.06),
         HealthWeek("2026-03-16", predicted_rate=0.05),  # outcomes not known yet
     ]
-    html = render_report(ReportData(health=weeks))
+    html = render_report(report_data(health=weeks))
     assert charts_in(html) == ["health_auc", "health_calibration"]
     assert "2 Mar" in section(html, "health")
 
@@ -277,22 +285,31 @@ def test_health_needs_two_weeks_and_tolerates_open_outcomes() -> None:
 
 
 def test_tier_thresholds_come_from_the_data() -> None:
-    html = render_report(ReportData(tier_thresholds=TierThresholds(sales_now=70, nurture=40)))
+    html = render_report(report_data(tier_thresholds=TierThresholds(sales_now=70, nurture=40)))
     explainer = section(html, "explainer")
     assert "70+" in explainer and "40\u201369" in explainer and "below 40" in explainer
     assert TierThresholds(70, 40).tier_for(69.9) == "nurture"
 
 
 def test_drift_status_bands() -> None:
-    bands = PsiBands()
+    bands = PsiBands(watch=0.1, drift=0.25)
     assert [bands.status(p) for p in (0.05, 0.1, 0.25, 0.26)] == ["ok", "watch", "watch", "drift"]
     html = render_report(
-        ReportData(drift=[DriftRow("a", 0.05), DriftRow("b", 0.4)], score_psi=0.12)
+        report_data(drift=[DriftRow("a", 0.05), DriftRow("b", 0.4)], score_psi=0.12)
     )
     drift = section(html, "drift")
     assert '<span class="badge drift">drift</span>' in drift
     assert "1 feature(s) drifting, 0 to watch, 1 stable." in drift
     assert drift.index(">b<") < drift.index(">a<")  # worst first
+
+
+def test_the_tier_thresholds_and_psi_bands_come_from_the_caller() -> None:
+    """The report has no defaults of its own for what the vars set."""
+    with pytest.raises(TypeError, match="tier_thresholds"):
+        ReportData()  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="drift_thresholds"):
+        ReportData(tier_thresholds=tier_thresholds(), drift=[DriftRow("a", 0.05)])
+    assert report_data(drift_thresholds=None).drift_thresholds is None  # no drift, no bands
 
 
 def test_polars_frames_and_dicts_are_accepted() -> None:
@@ -305,7 +322,7 @@ def test_polars_frames_and_dicts_are_accepted() -> None:
             "extra_column": [1, 2, 3],
         }
     )
-    data = ReportData(tiers=tiers, model_metrics={"roc_auc": 0.75})
+    data = report_data(tiers=tiers, model_metrics={"roc_auc": 0.75})
     assert data.tiers[0] == TierRow("model", "sales_now", 10, 5)
     assert "50.0%" in section(render_report(data), "tiers")
 
@@ -318,8 +335,8 @@ def test_polars_frames_and_dicts_are_accepted() -> None:
         (lambda: TierRow("model", "hot", 10, 1), "tier must be one of"),
         (lambda: TierRow("model", "nurture", 10, 11), "converted (11) cannot exceed leads (10)"),
         (lambda: ModelCard(scoring_method="ml"), "scoring_method must be one of"),
-        (lambda: ReportData(gains=pl.DataFrame({"scorer": ["model"]})), "missing column(s)"),
-        (lambda: ReportData(model_metrics={"auc": 0.7}), "unknown key(s) ['auc']"),
+        (lambda: report_data(gains=pl.DataFrame({"scorer": ["model"]})), "missing column(s)"),
+        (lambda: report_data(model_metrics={"auc": 0.7}), "unknown key(s) ['auc']"),
         (lambda: ScoreMetrics(roc_auc=float("inf")), None),  # non-finite = not measured
     ],
 )
@@ -356,7 +373,10 @@ def test_builders_on_tiny_data() -> None:
         (0.75, 1.0),
         (1.0, 1.0),
     ]
-    tiers = {t.tier: (t.leads, t.converted) for t in tier_rows(score, y)}
+    tiers = {
+        t.tier: (t.leads, t.converted)
+        for t in tier_rows(score, y, TierThresholds(sales_now=80, nurture=50))
+    }
     assert tiers == {"sales_now": (2, 2), "nurture": (2, 0), "awareness": (4, 1)}
     hist = score_histogram(score, y, bin_width=50)
     assert [(b.bin_start, b.converted, b.not_converted) for b in hist] == [(0, 1, 3), (50, 2, 2)]
@@ -477,9 +497,9 @@ def test_report_renders_in_headless_chromium(tmp_path: Path, demo: ReportData) -
 
 def test_scoring_warnings_come_first_and_escaped() -> None:
     warning = "No model: only 12 converted leads <in> the history. Lower the minimum."
-    html = render_report(ReportData(warnings=(warning,)))
+    html = render_report(report_data(warnings=(warning,)))
     main = html[html.index("<main") :]
     shown = main.index("only 12 converted leads &lt;in&gt; the history")
     # before every other section of the page
     assert shown < main.index("<section", main.index('class="warnings"') + 1)
-    assert "Warning:" not in render_report(ReportData())
+    assert "Warning:" not in render_report(report_data())

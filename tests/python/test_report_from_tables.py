@@ -17,8 +17,9 @@ from leadscore.report.build_from_tables import (
     report_data_from_tables,
     report_manifest,
     report_sections,
-    report_settings,
 )
+from leadscore.settings import report_settings
+from project_settings import project_vars, report
 
 TEST_START, TEST_END = dt.date(2026, 7, 4), dt.date(2026, 7, 25)
 
@@ -136,7 +137,7 @@ def drift_table(n_stable: int) -> pl.DataFrame:
 
 
 def test_cold_start_with_nothing_renders_an_honest_empty_report() -> None:
-    data = report_data_from_tables(None, None, None, None, None, None, None)
+    data = report_data_from_tables(None, None, None, None, None, None, None, settings=report())
     assert data.card.scoring_method == "rules"
     assert report_sections(data) == ["explainer"]
     html = render_report(data)
@@ -152,7 +153,7 @@ def test_cold_start_shows_the_points_score_measured_on_the_latest_weeks() -> Non
         }
     )
     data = report_data_from_tables(
-        None, None, scores, weekly("points"), backtest(False), None, None
+        None, None, scores, weekly("points"), backtest(False), None, None, settings=report()
     )
     assert data.model_metrics is None
     assert data.points_metrics is not None and data.points_metrics.roc_auc == 1.0
@@ -182,6 +183,7 @@ def test_a_champion_fills_card_metrics_charts_and_out_of_sample_health() -> None
         drift_table(3),
         None,
         generated_at=dt.datetime(2026, 10, 2, 7, 0),
+        settings=report(),
     )
     card = data.card
     assert (card.model_version, card.scoring_method, card.training_rows) == (
@@ -235,7 +237,9 @@ def test_a_refitted_champion_charts_its_held_out_predictions_not_the_in_sample_r
     }
     runs = pl.DataFrame([run], schema=RUN_SCHEMA)
     scores = pl.DataFrame({"scoring_method": ["model"], "scoring_method_reason": ["model lsm"]})
-    data = report_data_from_tables(champions(runs), runs, scores, None, backtest(True), None, None)
+    data = report_data_from_tables(
+        champions(runs), runs, scores, None, backtest(True), None, None, settings=report()
+    )
     assert sum(b.leads for b in data.calibration) == 50
     assert sum(row.leads for row in data.tiers if row.scorer == "model") == 50
     assert sum(row.leads for row in data.tiers if row.scorer == "points") == 50
@@ -247,7 +251,9 @@ def test_a_refitted_champion_charts_its_held_out_predictions_not_the_in_sample_r
 
 
 def test_drift_lists_moving_and_important_features_and_says_what_is_left_out() -> None:
-    data = report_data_from_tables(None, None, None, None, None, drift_table(40), None)
+    data = report_data_from_tables(
+        None, None, None, None, None, drift_table(40), None, settings=report()
+    )
     listed = [row.feature for row in data.drift]
     assert listed[:2] == ["lead_source", "engagement_decayed"]
     assert len(listed) == 2 + 15
@@ -277,32 +283,34 @@ def test_alerts_and_training_events_are_listed_newest_first() -> None:
             "raised_at": [dt.datetime(2026, 10, 5, 6, 1)],
         }
     )
-    data = report_data_from_tables(champions(runs), runs, None, None, None, None, alerts)
+    data = report_data_from_tables(
+        champions(runs), runs, None, None, None, None, alerts, settings=report()
+    )
     assert [a.kind for a in data.alerts] == ["training failed", "drift", "new champion"]
     assert data.alerts[-1].reason == "lsm-abc (no champion model yet): promote: no champion yet"
 
 
-def test_settings_come_from_meta_strings_with_clear_errors() -> None:
+def test_settings_come_from_the_vars_with_clear_errors() -> None:
     settings = report_settings(
-        {
-            "tier_thresholds": "{'sales_now': 70, 'nurture': 40}",
-            "horizon_days": "60",
-            "health_psi_drift": "0.3",
-            "conversion_definition": "opportunity_created",
-        }
+        project_vars(
+            tier_thresholds={"sales_now": 70, "nurture": 40},
+            horizon_days="60",
+            health_psi_drift="0.3",
+            conversion_definition="opportunity_created",
+        )
     )
     assert (settings.tier_thresholds.sales_now, settings.horizon_days) == (70, 60)
     assert settings.drift_thresholds.drift == 0.3
     data = report_data_from_tables(None, None, None, None, None, None, None, settings)
     assert data.card.conversion_definition == "an opportunity is created for the lead"
     with pytest.raises(MLInputError, match="tier_thresholds"):
-        report_settings({"tier_thresholds": {"sales_now": 80}})
+        report_settings(project_vars(tier_thresholds={"sales_now": 80}))
 
 
 def test_manifest_is_one_row_naming_the_sections_shown() -> None:
     runs = pl.DataFrame([champion_run()], schema=RUN_SCHEMA)
     data = report_data_from_tables(
-        champions(runs), runs, None, weekly("model"), backtest(True), None, None
+        champions(runs), runs, None, weekly("model"), backtest(True), None, None, settings=report()
     )
     manifest = report_manifest("reports/model_report.html", dt.datetime(2026, 10, 2), data)
     assert manifest.height == 1
@@ -371,7 +379,9 @@ def test_training_data_shows_the_latest_preflight_with_its_advice() -> None:
         "preflight": json.dumps(preflight),
     }
     runs = pl.DataFrame([older, latest], schema=RUN_SCHEMA)
-    data = report_data_from_tables(champions(runs), runs, None, None, None, None, None)
+    data = report_data_from_tables(
+        champions(runs), runs, None, None, None, None, None, settings=report()
+    )
     assert data.training_data is not None
     assert data.training_data.labelled_leads == 420  # the latest run, not the first
     assert "training_data" in report_sections(data)

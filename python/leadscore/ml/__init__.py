@@ -79,7 +79,8 @@ caller), windows, counts, parameters, metrics, importance and library versions. 
 saved with skops, never raw pickle; loading refuses any object type outside an allow-list.
 
 * Cold start: :func:`~leadscore.ml.policy.choose_scoring_method` keeps the rules score until
-  there are at least 1,000 labelled lead-dates and 100 conversions (and 100 non-conversions).
+  there are enough labelled and converted (and not-converted) leads (vars
+  ``cold_start_min_labelled``, ``cold_start_min_conversions``).
 * Retraining: :func:`~leadscore.ml.policy.needs_retraining` with policy ``always``, ``never``
   or ``auto`` (no champion, a drift alert, the champion older than the maximum age, or enough
   new outcomes since it was trained).
@@ -90,7 +91,8 @@ saved with skops, never raw pickle; loading refuses any object type outside an a
 
 Typical use (inside the dbt Python models)::
 
-    result = train_model(panel, trained_at=run_started_at, config=TrainConfig())
+    config = lifecycle_settings(model_vars(dbt.config.get("meta"))).train  # leadscore.settings
+    result = train_model(panel, trained_at=run_started_at, config=config)
     blob = dumps_bundle(result.bundle)                 # -> registry row
     scores = score_leads(loads_bundle(blob), today)   # -> lead scores table
 """

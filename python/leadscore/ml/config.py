@@ -1,8 +1,11 @@
-"""Configuration dataclasses for training and scoring, with documented defaults.
+"""Configuration dataclasses for training and scoring.
 
-Every value here maps to a dbt var the thin Python models pass through; the defaults are the
-ones the project documents. All configs are frozen and JSON-friendly (see :func:`config_to_dict`),
-so they can be hashed into a model version id and stored in the registry.
+A field that mirrors a dbt var (the seed, the score scale, the tiers, the horizon, ...) has no
+default here: its one default is in ``dbt_project.yml``, and :mod:`leadscore.settings` builds
+these configs from the vars the dbt Python models pass. Internal algorithm constants that are
+no dbt var (e.g. ``hgb_max_iter``, ``n_validation_dates``) keep their defaults here. All configs
+are frozen, keyword-only and JSON-friendly (see :func:`config_to_dict`), so they can be hashed
+into a model version id and stored in the registry.
 """
 
 from __future__ import annotations
@@ -21,9 +24,6 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     "as_of_date",
     "email",
 )
-
-#: Default tiers on the 0-100 score: a lead belongs to the first tier whose minimum it reaches.
-DEFAULT_TIERS: tuple[tuple[str, int], ...] = (("A", 80), ("B", 60), ("C", 40), ("D", 0))
 
 ScoreScale = Literal["percentile", "probability"]
 CalibrationMethod = Literal["sigmoid", "isotonic"]
@@ -55,7 +55,7 @@ class FeatureConfig:
     points_column: str = "points_score"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SplitConfig:
     """How labelled as-of dates are split in time.
 
@@ -65,10 +65,11 @@ class SplitConfig:
             ``n_validation_dates - n_test_dates`` dates select the model and fit the calibrator.
         gap_days: training uses only as-of dates at least this many days before the first
             validation date, so training labels (which look ``horizon`` days ahead) cannot see
-            the validation period. Set it to the label horizon (default 90).
-        min_test_converted_leads, min_calibration_converted_leads: when set (the dbt build
-            sets them), the test and calibration periods are chosen by how many distinct
-            converted leads they hold instead of a fixed count of dates: the test period is
+            the validation period: the label horizon (var ``horizon_days``).
+        min_test_converted_leads, min_calibration_converted_leads: vars of those names. When
+            set (the dbt build sets them; ``None`` splits by a count of dates), the test and
+            calibration periods are chosen by how many distinct converted leads they hold
+            instead of a fixed count of dates: the test period is
             the most recent as-of dates that together hold at least this many converted leads,
             the calibration period the dates before it likewise. With few conversions each
             target shrinks to a fifth of all converted leads, but never below
@@ -77,9 +78,9 @@ class SplitConfig:
 
     n_validation_dates: int = 8
     n_test_dates: int = 4
-    gap_days: int = 90
-    min_test_converted_leads: int | None = None
-    min_calibration_converted_leads: int | None = None
+    gap_days: int
+    min_test_converted_leads: int | None
+    min_calibration_converted_leads: int | None
     min_converted_leads_floor: int = 10
 
 
@@ -111,7 +112,7 @@ class ModelParams:
     class_weight: Literal["balanced"] | None = "balanced"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrainConfig:
     """Everything :func:`leadscore.ml.train.train_model` needs besides the data.
 
@@ -122,44 +123,50 @@ class TrainConfig:
             PR AUC ranks without regard to calibration, which is right because every candidate
             is recalibrated afterwards; ``log_loss``/``brier`` would reward the candidate that
             happens to be calibrated already.
-        calibration: ``sigmoid`` (Platt; keeps the model's ordering strictly, so the 0-100 score
-            keeps full resolution, and needs few positives) or ``isotonic`` (more flexible, needs
+        calibration: var ``calibration_method``: ``sigmoid`` (Platt; keeps the model's
+            ordering strictly, so the 0-100 score keeps full resolution, and needs few
+            positives) or ``isotonic`` (more flexible, needs
             many positives, produces ties).
-        seed: all randomness (subsampling, permutation importance, model seeds).
-        score_scale: default meaning of the 0-100 score in the bundle (see ``scale.py``).
+        seed: all randomness (subsampling, permutation importance, model seeds); var
+            ``model_seed``.
+        score_scale: default meaning of the 0-100 score in the bundle (see ``scale.py``); var
+            ``score_scale``.
         reference_size: at most this many sorted reference probabilities are stored.
         importance_repeats, importance_max_rows: permutation importance settings.
-        max_features: if set, refit on the top-k features by importance and keep the smaller
-            model only if its selection metric is within ``max_features_tolerance`` of the full.
+        max_features: var ``model_max_features``: if set, refit on the top-k features by
+            importance and keep the smaller model only if its selection metric is within
+            ``max_features_tolerance`` of the full.
         explain_top_k: gradient boosting explains (by occlusion) only the top-k features by
             importance; the linear model explains all features exactly.
-        max_train_rows: if set, a seeded subsample of training rows bounds time and memory.
-        refit: after selection, calibration and the held-out metrics, fit the selected model
-            again on every labelled row (the newest outcomes included) and calibrate it out of
+        max_train_rows: var ``model_max_train_rows``: if set, a seeded subsample of training
+            rows bounds time and memory.
+        refit: var ``model_refit``: after selection, calibration and the held-out metrics, fit
+            the selected model again on every labelled row (the newest outcomes included) and
+            calibrate it out of
             fold (``refit_folds`` folds grouped by lead). The bundle scores with the refit
             model; the metrics stay those of the held-out run.
-        tiers: tier name and minimum score, highest first.
+        tiers: tier name and minimum score, highest first (var ``tier_thresholds``).
         calibration_bins: bins for the expected calibration error.
     """
 
     features: FeatureConfig = field(default_factory=FeatureConfig)
-    split: SplitConfig = field(default_factory=SplitConfig)
+    split: SplitConfig
     params: ModelParams = field(default_factory=ModelParams)
     candidates: tuple[CandidateName, ...] = ("logistic", "hgb")
     selection_metric: SelectionMetric = "pr_auc"
-    calibration: CalibrationMethod = "sigmoid"
-    seed: int = 42
-    score_scale: ScoreScale = "percentile"
+    calibration: CalibrationMethod
+    seed: int
+    score_scale: ScoreScale
     reference_size: int = 10_001
     importance_repeats: int = 3
     importance_max_rows: int = 20_000
-    max_features: int | None = None
+    max_features: int | None
     max_features_tolerance: float = 0.005
     explain_top_k: int = 10
-    max_train_rows: int | None = None
-    refit: bool = True
+    max_train_rows: int | None
+    refit: bool
     refit_folds: int = 3
-    tiers: tuple[tuple[str, int], ...] = DEFAULT_TIERS
+    tiers: tuple[tuple[str, int], ...]
     calibration_bins: int = 10
 
 

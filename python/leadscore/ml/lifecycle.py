@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -121,7 +121,9 @@ def _test_predictions(test: pl.DataFrame, label: str, points: str, seed: int) ->
 
 @dataclass(frozen=True)
 class LifecycleSettings:
-    """The dbt vars that steer the lifecycle (see README, "Retraining").
+    """The dbt vars that steer the lifecycle (see README, "Retraining"); no defaults here:
+    :func:`leadscore.settings.lifecycle_settings` builds them from the vars
+    (``dbt_project.yml``).
 
     Attributes:
         retrain_policy: ``auto`` | ``always`` | ``never``.
@@ -133,13 +135,13 @@ class LifecycleSettings:
         train: the training configuration.
     """
 
-    retrain_policy: str = "auto"
-    retrain_max_age_days: int = 30
-    retrain_min_new_conversions: int = 100
-    promotion_tolerance: float = 0.005
-    min_labelled: int = 500
-    min_conversions: int = 100
-    train: TrainConfig = field(default_factory=TrainConfig)
+    retrain_policy: str
+    retrain_max_age_days: int
+    retrain_min_new_conversions: int
+    promotion_tolerance: float
+    min_labelled: int
+    min_conversions: int
+    train: TrainConfig
 
 
 def empty_runs() -> pl.DataFrame:

@@ -146,8 +146,8 @@ def without_rules_prefix(reason: str) -> str:
 def choose_scoring_method(
     n_labelled: int,
     n_positive: int,
-    min_labelled: int = 500,
-    min_positive: int = 100,
+    min_labelled: int,
+    min_positive: int,
     n_negative: int | None = None,
 ) -> ScoringMethodDecision:
     """Cold start: learn only with enough labelled leads and enough leads of both outcomes.
@@ -399,7 +399,7 @@ def needs_retraining(
 def should_promote(
     challenger: Metrics,
     champion: Metrics | None,
-    tolerance: float = 0.005,
+    tolerance: float,
     metric: Literal["pr_auc", "roc_auc", "log_loss", "brier"] = "pr_auc",
     brier_tolerance: float = 0.002,
     points: Metrics | None = None,
@@ -408,7 +408,7 @@ def should_promote(
 
     With ``points`` (the rules score on the same test rows) the challenger must first pass
     :func:`beats_rules`, the first model too; a challenger that does not beat the rules is
-    never promoted, whatever the champion.
+    never promoted, whatever the champion. ``tolerance`` is var ``promotion_tolerance``.
 
     Raises:
         MLInputError: the two were not evaluated on the same number of rows and positives

@@ -81,7 +81,7 @@ class TrainResult:
 def train_model(
     panel: pl.DataFrame,
     trained_at: dt.datetime | dt.date | str,
-    config: TrainConfig | None = None,
+    config: TrainConfig,
 ) -> TrainResult:
     """Train, select, calibrate and package a lead-scoring model from a feature panel.
 
@@ -95,7 +95,6 @@ def train_model(
         MLInputError: with a message naming the problem, e.g. no labelled rows, too few
             as-of dates, a period without positives, missing columns.
     """
-    config = config or TrainConfig()
     _check_config(config)
     fc = config.features
     spec = infer_feature_spec(panel, fc)

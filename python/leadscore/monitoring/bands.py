@@ -21,12 +21,15 @@ class PsiBands:
         watch: PSI from this value up is ``watch`` (var ``health_psi_watch``).
         drift: PSI above this value is ``drift`` (var ``health_psi_drift``).
 
+    No defaults: the vars' defaults are in ``dbt_project.yml``
+    (:func:`leadscore.settings.psi_bands` builds the bands from them).
+
     Raises:
         ValueError: a band is not a finite number, or not ``0 <= watch < drift``.
     """
 
-    watch: float = 0.1
-    drift: float = 0.25
+    watch: float
+    drift: float
 
     def __post_init__(self) -> None:
         for name in ("watch", "drift"):

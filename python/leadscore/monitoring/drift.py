@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,7 +57,8 @@ class DriftSettings:
     """How PSI is measured (the binning) and read (the bands).
 
     Attributes:
-        bands: the PSI bands (vars ``health_psi_watch``, ``health_psi_drift``).
+        bands: the PSI bands (vars ``health_psi_watch``, ``health_psi_drift``; no default:
+            :func:`leadscore.settings.drift_settings` builds them from the vars).
         n_bins: numeric features are cut at the reference's quantiles into this many bins
             (fewer when values repeat, e.g. mostly-zero counts), plus one bin for missing.
         max_categories: categorical features keep at most this many reference categories
@@ -66,7 +67,7 @@ class DriftSettings:
         min_category_share: categories rarer than this in the reference go to ``(other)``.
     """
 
-    bands: PsiBands = field(default_factory=PsiBands)
+    bands: PsiBands
     n_bins: int = 10
     max_categories: int = 20
     min_category_share: float = 0.005
@@ -76,22 +77,6 @@ class DriftSettings:
             raise MLInputError(f"n_bins must be at least 2; got {self.n_bins}.")
         if self.max_categories < 1:
             raise MLInputError(f"max_categories must be at least 1; got {self.max_categories}.")
-
-
-def drift_settings(meta: dict[str, Any] | None) -> DriftSettings:
-    """Drift settings from a dbt model's meta (vars ``health_psi_watch``, ``health_psi_drift``)."""
-    meta = meta or {}
-    try:
-        watch = float(meta.get("health_psi_watch", 0.1))
-        drift = float(meta.get("health_psi_drift", 0.25))
-    except (TypeError, ValueError) as error:
-        raise MLInputError(
-            f"vars health_psi_watch and health_psi_drift must be numbers; {error}."
-        ) from error
-    try:
-        return DriftSettings(bands=PsiBands(watch=watch, drift=drift))
-    except ValueError as error:
-        raise MLInputError(str(error)) from error
 
 
 # --------------------------------------------------------------------------- PSI
@@ -237,7 +222,7 @@ def importance_ranks(importance_json: str | None) -> dict[str, int]:
 
 
 def drift_table(
-    rows: pl.DataFrame, champions: pl.DataFrame | None, settings: DriftSettings | None = None
+    rows: pl.DataFrame, champions: pl.DataFrame | None, settings: DriftSettings
 ) -> pl.DataFrame:
     """PSI of each of the champion's features and of its probability, training window vs now.
 
@@ -255,7 +240,6 @@ def drift_table(
         columns of :data:`DRIFT_SCHEMA`, most drifted first. Empty when there is no champion
         or one of the populations has no rows.
     """
-    settings = settings or DriftSettings()
     champion = first_champion(champions)
     if champion is None or champion.get("model_bundle") is None:
         return pl.DataFrame(schema=DRIFT_SCHEMA)

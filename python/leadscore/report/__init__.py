@@ -1,7 +1,8 @@
 """The model report: a static, self-contained HTML page a sales leader can read.
 
->>> from leadscore.report import ReportData, write_report
->>> write_report(ReportData(), "reports/model_report.html")  # doctest: +SKIP
+>>> from leadscore.report import ReportData, TierThresholds, write_report
+>>> tiers = TierThresholds(sales_now=80, nurture=50)  # var tier_thresholds
+>>> write_report(ReportData(tier_thresholds=tiers), "reports/model_report.html")  # doctest: +SKIP
 """
 
 from leadscore.monitoring.bands import PsiBands

@@ -128,12 +128,12 @@ def score_histogram(
 def tier_rows(
     score: ArrayLike,
     converted: ArrayLike,
-    thresholds: TierThresholds | None = None,
+    thresholds: TierThresholds,
     scorer: str = "model",
 ) -> tuple[TierRow, ...]:
     """Leads and conversions per tier, tiers cut from the 0-100 score by ``thresholds``."""
     s, y = _pair(score, converted, "tier_rows")
-    t = thresholds or TierThresholds()
+    t = thresholds
     tiers = np.where(s >= t.sales_now, 0, np.where(s >= t.nurture, 1, 2))
     return tuple(
         TierRow(

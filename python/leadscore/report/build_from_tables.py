@@ -25,13 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from leadscore.ml.errors import MLInputError
 from leadscore.ml.lifecycle import first_champion
 from leadscore.ml.metrics import evaluate_scores
 from leadscore.ml.policy import without_rules_prefix
@@ -87,7 +86,8 @@ _CARD_PARAMETERS: tuple[tuple[tuple[str, ...], str], ...] = (
 
 @dataclass(frozen=True)
 class ReportSettings:
-    """The dbt vars the report shows (passed through the model's meta config).
+    """The dbt vars the report shows; no defaults here: :func:`leadscore.settings.report_settings`
+    builds them from the vars (``dbt_project.yml``).
 
     Attributes:
         tier_thresholds: var ``tier_thresholds``.
@@ -99,40 +99,13 @@ class ReportSettings:
         title: the page title.
     """
 
-    tier_thresholds: TierThresholds = field(default_factory=TierThresholds)
-    score_scale: str = "percentile"
-    conversion_definition: str = "qualified"
-    horizon_days: int = 90
-    drift_thresholds: PsiBands = field(default_factory=PsiBands)
-    recent_weeks: int = 4
+    tier_thresholds: TierThresholds
+    score_scale: str
+    conversion_definition: str
+    horizon_days: int
+    drift_thresholds: PsiBands
+    recent_weeks: int
     title: str = "Lead scoring model report"
-
-
-def report_settings(meta: Mapping[str, Any] | None) -> ReportSettings:
-    """Settings from a dbt model's meta (every key optional; defaults as documented)."""
-    meta = dict(meta or {})
-    thresholds = meta.get("tier_thresholds") or {"sales_now": 80, "nurture": 50}
-    if isinstance(thresholds, str):
-        thresholds = json.loads(thresholds.replace("'", '"'))
-    try:
-        return ReportSettings(
-            tier_thresholds=TierThresholds(
-                sales_now=float(thresholds["sales_now"]), nurture=float(thresholds["nurture"])
-            ),
-            score_scale=str(meta.get("score_scale", "percentile")),
-            conversion_definition=str(meta.get("conversion_definition", "qualified")),
-            horizon_days=int(meta.get("horizon_days", 90)),
-            drift_thresholds=PsiBands(
-                watch=float(meta.get("health_psi_watch", 0.1)),
-                drift=float(meta.get("health_psi_drift", 0.25)),
-            ),
-            recent_weeks=int(meta.get("health_recent_weeks", 4)),
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise MLInputError(
-            f"bad report settings ({error}); check vars tier_thresholds, horizon_days, "
-            "health_psi_watch, health_psi_drift and health_recent_weeks."
-        ) from error
 
 
 # --------------------------------------------------------------------------- pieces
@@ -438,7 +411,7 @@ def report_data_from_tables(
     backtest: pl.DataFrame | None,
     drift: pl.DataFrame | None,
     alerts: pl.DataFrame | None,
-    settings: ReportSettings | None = None,
+    settings: ReportSettings,
     generated_at: dt.datetime | None = None,
     warnings: pl.DataFrame | None = None,
 ) -> ReportData:
@@ -457,7 +430,6 @@ def report_data_from_tables(
         settings: see :class:`ReportSettings`.
         generated_at: when the report is made (shown in the header).
     """
-    settings = settings or ReportSettings()
     champion = first_champion(champions)
     method, reason = scoring_in_use(scores)
     model_metrics, points = registry_metrics(champion)

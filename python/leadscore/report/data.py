@@ -2,8 +2,9 @@
 
 Every table-like field of :class:`ReportData` takes a tuple/list of row objects,
 a list of plain dicts, or a polars DataFrame whose columns carry the row's field
-names (extra columns are ignored). Everything is optional: an empty
-``ReportData()`` is a valid cold-start report.
+names (extra columns are ignored). Everything but the tier thresholds (var
+``tier_thresholds``, no default here) is optional: ``ReportData(tier_thresholds=...)`` alone
+is a valid cold-start report.
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ class TierThresholds:
     """Lowest score of each tier: ``score >= sales_now`` -> sales_now, ``>= nurture`` -> nurture,
     anything lower -> awareness."""
 
-    sales_now: float = 80
-    nurture: float = 50
+    sales_now: float
+    nurture: float
 
     def __post_init__(self) -> None:
         where = "TierThresholds"
@@ -412,16 +413,17 @@ def rows_from(value: Any, row_type: type[Row], what: str = "rows") -> tuple[Row,
     return tuple(out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReportData:
-    """Everything the model report shows. All fields are optional (cold start renders too)."""
+    """Everything the model report shows. All fields but the tier thresholds are optional (cold
+    start renders too); the PSI bands are needed once there is drift to show."""
 
     title: str = "Lead scoring model report"
     generated_at: Stamp | None = None
     card: ModelCard = field(default_factory=ModelCard)
     model_metrics: ScoreMetrics | None = None
     points_metrics: ScoreMetrics | None = None
-    tier_thresholds: TierThresholds = field(default_factory=TierThresholds)
+    tier_thresholds: TierThresholds
     score_scale: str = "percentile"
     calibration: Sequence[CalibrationBin] = ()
     gains: Sequence[GainsPoint] = ()
@@ -431,8 +433,9 @@ class ReportData:
     score_histogram: Sequence[ScoreBin] = ()
     drift: Sequence[DriftRow] = ()
     score_psi: float | None = None
-    #: The PSI bands the drift section marks features with (the drift table's own bands).
-    drift_thresholds: PsiBands = field(default_factory=PsiBands)
+    #: The PSI bands the drift section marks features with (the drift table's own bands);
+    #: required with ``drift`` or ``score_psi``.
+    drift_thresholds: PsiBands | None = None
     drift_reference: str = ""
     health: Sequence[HealthWeek] = ()
     alerts: Sequence[Alert] = ()
@@ -464,6 +467,14 @@ class ReportData:
                 _fail(where, f"{name} must be a {kind.__name__} or a dict, got {value!r}")
         if self.card is None:
             object.__setattr__(self, "card", ModelCard())
+        if self.tier_thresholds is None:
+            _fail(where, "tier_thresholds is required (var tier_thresholds)")
+        if (self.drift or self.score_psi is not None) and self.drift_thresholds is None:
+            _fail(
+                where,
+                "drift_thresholds (the PSI bands, vars health_psi_watch and health_psi_drift) "
+                "are required with drift or score_psi",
+            )
         for name, row_type in _ROW_FIELDS.items():
             object.__setattr__(self, name, rows_from(getattr(self, name), row_type, name))
 
