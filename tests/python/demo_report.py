@@ -18,7 +18,7 @@ from leadscore.report.data import (
     TrainingData,
     TrainingPeriod,
 )
-from project_settings import psi_bands, tier_thresholds
+from project_settings import project_vars, psi_bands, tier_thresholds
 
 DEMO_FEATURES: tuple[str, ...] = (
     "pricing_page_views_30d",
@@ -122,6 +122,7 @@ def demo_report_data(seed: int = 7, n_leads: int = 6000) -> ReportData:
     psi[4], psi[7] = 0.31, 0.14
     return ReportData(
         drift_thresholds=psi_bands(),
+        score_scale=project_vars()["score_scale"],
         title="Lead scoring model report",
         generated_at=datetime(2026, 11, 2, 6, 15, tzinfo=UTC),
         card=ModelCard(

@@ -40,7 +40,7 @@ from leadscore.report import (
     write_report,
 )
 from leadscore.report.data import HorizonCandidate, TrainingData, TrainingPeriod
-from project_settings import psi_bands, tier_thresholds
+from project_settings import project_vars, psi_bands, tier_thresholds
 
 ALL_CHARTS = {
     "calibration",
@@ -70,8 +70,13 @@ def section(html: str, key: str) -> str:
 
 
 def report_data(**fields: Any) -> ReportData:
-    """ReportData with the project's tier thresholds and PSI bands (dbt_project.yml)."""
-    settings = {"tier_thresholds": tier_thresholds(), "drift_thresholds": psi_bands()}
+    """ReportData with the project's tier thresholds, score scale and PSI bands
+    (dbt_project.yml)."""
+    settings = {
+        "tier_thresholds": tier_thresholds(),
+        "score_scale": project_vars()["score_scale"],
+        "drift_thresholds": psi_bands(),
+    }
     return ReportData(**settings | fields)
 
 
@@ -306,9 +311,15 @@ def test_drift_status_bands() -> None:
 def test_the_tier_thresholds_and_psi_bands_come_from_the_caller() -> None:
     """The report has no defaults of its own for what the vars set."""
     with pytest.raises(TypeError, match="tier_thresholds"):
-        ReportData()  # type: ignore[call-arg]
+        ReportData(score_scale="percentile")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="score_scale"):
+        ReportData(tier_thresholds=tier_thresholds())  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="drift_thresholds"):
-        ReportData(tier_thresholds=tier_thresholds(), drift=[DriftRow("a", 0.05)])
+        ReportData(
+            tier_thresholds=tier_thresholds(),
+            score_scale="percentile",
+            drift=[DriftRow("a", 0.05)],
+        )
     assert report_data(drift_thresholds=None).drift_thresholds is None  # no drift, no bands
 
 

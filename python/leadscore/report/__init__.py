@@ -2,7 +2,8 @@
 
 >>> from leadscore.report import ReportData, TierThresholds, write_report
 >>> tiers = TierThresholds(sales_now=80, nurture=50)  # var tier_thresholds
->>> write_report(ReportData(tier_thresholds=tiers), "reports/model_report.html")  # doctest: +SKIP
+>>> data = ReportData(tier_thresholds=tiers, score_scale="percentile")  # vars of those names
+>>> write_report(data, "reports/model_report.html")  # doctest: +SKIP
 """
 
 from leadscore.monitoring.bands import PsiBands

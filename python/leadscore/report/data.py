@@ -2,9 +2,9 @@
 
 Every table-like field of :class:`ReportData` takes a tuple/list of row objects,
 a list of plain dicts, or a polars DataFrame whose columns carry the row's field
-names (extra columns are ignored). Everything but the tier thresholds (var
-``tier_thresholds``, no default here) is optional: ``ReportData(tier_thresholds=...)`` alone
-is a valid cold-start report.
+names (extra columns are ignored). Everything but the tier thresholds and the score scale
+(vars ``tier_thresholds``, ``score_scale``; no defaults here) is optional:
+``ReportData(tier_thresholds=..., score_scale=...)`` alone is a valid cold-start report.
 """
 
 from __future__ import annotations
@@ -415,8 +415,9 @@ def rows_from(value: Any, row_type: type[Row], what: str = "rows") -> tuple[Row,
 
 @dataclass(frozen=True, kw_only=True)
 class ReportData:
-    """Everything the model report shows. All fields but the tier thresholds are optional (cold
-    start renders too); the PSI bands are needed once there is drift to show."""
+    """Everything the model report shows. All fields but the tier thresholds and the score scale
+    (vars of those names) are optional (cold start renders too); the PSI bands are needed once
+    there is drift to show."""
 
     title: str = "Lead scoring model report"
     generated_at: Stamp | None = None
@@ -424,7 +425,7 @@ class ReportData:
     model_metrics: ScoreMetrics | None = None
     points_metrics: ScoreMetrics | None = None
     tier_thresholds: TierThresholds
-    score_scale: str = "percentile"
+    score_scale: str
     calibration: Sequence[CalibrationBin] = ()
     gains: Sequence[GainsPoint] = ()
     tiers: Sequence[TierRow] = ()
