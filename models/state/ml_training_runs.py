@@ -15,7 +15,6 @@ previous build wrote; var health_alert_history), and only when it exists.
 import datetime as dt
 
 import duckdb
-
 from leadscore.ml.lifecycle import training_run
 from leadscore.monitoring.alerts import retraining_alert
 from leadscore.settings import lifecycle_settings, model_vars

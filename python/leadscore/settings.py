@@ -278,4 +278,3 @@ def report_path(values: Mapping[str, Any]) -> str:
 def export_path(values: Mapping[str, Any]) -> str:
     """The folder the reverse-ETL files are written into (var export_path)."""
     return _text(values, "export_path")
-
