@@ -45,6 +45,23 @@
                 ~ leadscore.raw_location_text(table_name) ~ "); treating it as empty.",
                 info=true) }}
             {{ leadscore.raw_table_empty(spec) }}
+        {%- elif not leadscore.raw_table_has_rows(located) -%}
+            {#- a header-only or 0-byte export: say so, instead of failing
+                later on a missing column or an empty score date -#}
+            {%- set what = "is empty (no header, no rows)"
+                if (located["columns"] | map(attribute=0) | list) == ["column0"]
+                else "has a header but no rows" -%}
+            {%- if spec.required -%}
+                {{ exceptions.raise_compiler_error(
+                    "Input contract: the required table '" ~ table_name ~ "' ("
+                    ~ located["where"] ~ ") " ~ what ~ ": there is nothing to score."
+                    ~ " Export it with a header row and at least one "
+                    ~ table_name[:-1] ~ " (README: 'Your own data')."
+                ) }}
+            {%- endif -%}
+            {{ log("leadscore: optional table '" ~ table_name ~ "' (" ~ located["where"]
+                ~ ") " ~ what ~ "; treating it as empty.", info=true) }}
+            {{ leadscore.raw_table_empty(spec) }}
         {%- else -%}
             {{ leadscore.raw_table_select(table_name, spec, located) }}
         {%- endif -%}
@@ -121,6 +138,15 @@
         {%- do found.update({"columns": columns}) -%}
         {{ return(found) }}
     {%- endif -%}
+{% endmacro %}
+
+
+{#- Whether a located raw table holds at least one row (reads one). -#}
+{% macro raw_table_has_rows(located) %}
+    {%- set probe = run_query(
+        "select count(*) from (select 1 from " ~ located["from"] ~ " limit 1) as probe"
+    ) -%}
+    {{ return(probe.columns[0].values()[0] > 0) }}
 {% endmacro %}
 
 

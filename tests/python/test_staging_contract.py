@@ -109,6 +109,33 @@ def test_missing_required_table_is_a_clear_error(tmp_path: Path) -> None:
     assert "the required table 'leads' was not found" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [("header", "has a header but no rows"), ("nothing", "is empty (no header, no rows)")],
+)
+def test_an_empty_leads_file_is_a_clear_error(tmp_path: Path, content: str, what: str) -> None:
+    folder = _copy_fixture(tmp_path)
+    leads = folder / "leads.csv"
+    header = leads.read_text().splitlines()[0]
+    leads.write_text(header + "\n" if content == "header" else "")
+    result = run_dbt(["build", *STAGING], tmp_path / "db.duckdb", {"raw_data_path": str(folder)})
+    assert result.returncode != 0
+    assert f"the required table 'leads' (file {leads}) {what}" in result.stdout, result.stdout[
+        -2000:
+    ]
+
+
+def test_an_empty_optional_file_is_read_as_an_empty_table(tmp_path: Path) -> None:
+    folder = _copy_fixture(tmp_path)
+    (folder / "activities.csv").write_text("")
+    database = tmp_path / "db.duckdb"
+    result = run_dbt(["build", *STAGING], database, {"raw_data_path": str(folder)})
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "optional table 'activities'" in result.stdout
+    assert "is empty (no header, no rows); treating it as empty" in result.stdout
+    assert query(database, "select count(*) from staging.stg_crm__activities") == [(0,)]
+
+
 def test_wrong_type_in_a_typed_file_is_a_clear_error(tmp_path: Path) -> None:
     folder = _copy_fixture(tmp_path)
     with duckdb.connect() as connection:
