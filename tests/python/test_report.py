@@ -40,6 +40,7 @@ from leadscore.report import (
     write_report,
 )
 from leadscore.report.data import HorizonCandidate, TrainingData, TrainingPeriod
+from leadscore.report.render import ReportWriteError
 from project_settings import project_vars, psi_bands, tier_thresholds
 
 ALL_CHARTS = {
@@ -411,6 +412,16 @@ def test_write_report_creates_folders_and_leaves_no_temp_files(tmp_path: Path, s
     write_report(replace(small, title="Second run"), target)  # overwrite in place
     assert "Second run" in target.read_text(encoding="utf-8")
     assert [p.name for p in target.parent.iterdir()] == ["model_report.html"]
+
+
+def test_an_unwritable_report_path_is_a_clear_error(tmp_path: Path, small) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the report's folder should be")
+    target = blocker / "model_report.html"
+    with pytest.raises(
+        ReportWriteError, match=r"cannot write the model report to .*var report_path"
+    ):
+        write_report(small, target)
 
 
 # --------------------------------------------------------------------------- real browser

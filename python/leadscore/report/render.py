@@ -947,6 +947,10 @@ def render_report(data: ReportData) -> str:
     )
 
 
+class ReportWriteError(OSError):
+    """The report could not be written: the message names the file and the fix."""
+
+
 def write_report(data: ReportData, path: str | os.PathLike[str]) -> Path:
     """Render ``data`` and write it to ``path`` atomically (parent folders are created).
 
@@ -955,8 +959,14 @@ def write_report(data: ReportData, path: str | os.PathLike[str]) -> Path:
     """
     html = render_report(data)
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise ReportWriteError(
+            f"cannot write the model report to {target}: {error.strerror or error}. Set dbt "
+            "var report_path to a file in a folder this process can write to."
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(html)
