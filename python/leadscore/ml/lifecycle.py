@@ -2,7 +2,7 @@
 
 Two pure functions, one per dbt model:
 
-- :func:`training_run` (``models/ml/ml_training_runs.py``, incremental): given the labelled
+- :func:`training_run` (``models/state/ml_training_runs.py``, incremental): given the labelled
   panel, the earlier runs and the settings, decide whether to train (cold start and the
   retraining policy), train a challenger, re-evaluate the current champion on the
   challenger's test window and decide on promotion. Returns ONE row for this build: what
