@@ -21,6 +21,7 @@
         'custom_properties': {'kind': 'list'},
         'unreadable_values_stop': {'kind': 'mapping'},
         'score_date': {'kind': 'date', 'nullable': true},
+        'mode': {'kind': 'choice', 'choices': ['production', 'backtest']},
         'stale_data_warn_days': count,
         'conversion_definition': {'kind': 'choice',
             'choices': ['qualified', 'opportunity_created', 'opportunity_won']},

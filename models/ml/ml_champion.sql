@@ -1,5 +1,6 @@
 {#- The one definition of "the champion": the promoted models of the
-    registry, newest promotion first. champion_rank 1 is the champion,
+    registry trained at or before the build's score date, newest promotion
+    first. champion_rank 1 is the champion,
     which scores every lead; the later ranks are the earlier champions,
     in the order scoring falls back to them when a champion's model bundle
     cannot be read. Every model that needs the champion reads this one (SQL
@@ -10,9 +11,17 @@ runs as (
     select * from {{ ref('ml_training_runs') }}
 ),
 
+score_date as (
+    select score_date from {{ ref('int_score_date') }}
+),
+
+-- promoted by the build's score date: a backtest at a past date never
+-- scores with a model trained after it
 promoted as (
-    select * from runs
-    where is_promoted
+    select runs.* from runs
+    where
+        runs.is_promoted
+        and runs.score_date <= (select score_date.score_date from score_date)
 )
 
 select

@@ -15,6 +15,7 @@ previous build wrote; var health_alert_history), and only when it exists.
 import datetime as dt
 
 import duckdb
+import polars as pl
 from leadscore.ml.lifecycle import training_run
 from leadscore.monitoring.alerts import retraining_alert
 from leadscore.settings import lifecycle_settings, model_vars
@@ -33,7 +34,11 @@ def model(dbt, session):
     settings = lifecycle_settings(values)
     panel = dbt.ref("ml_training_panel").order("lead_id, as_of_date").pl()
     score_date = dbt.ref("int_score_date").pl().item(0, "score_date")
-    previous = session.sql(f"select * from {dbt.this}").pl() if dbt.is_incremental else None
+    previous = None
+    if dbt.is_incremental:
+        # the runs up to this score date: a backtest never learns from a later run
+        previous = session.sql(f"select * from {dbt.this}").pl()
+        previous = previous.filter(pl.col("score_date") <= score_date)
     alert = None
     if previous is not None:
         alerts = previous_alerts(dbt)

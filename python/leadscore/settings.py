@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from pathlib import PurePosixPath
 from typing import Any
 
 from leadscore.ml.config import FeatureConfig, ScoringConfig, SplitConfig, TrainConfig
@@ -64,6 +65,7 @@ VARS_READ: tuple[str, ...] = (
     "conversion_definition",
     "report_path",
     "export_path",
+    "mode",
 )
 
 
@@ -270,11 +272,24 @@ def report_settings(values: Mapping[str, Any]) -> ReportSettings:
     )
 
 
+#: Build modes (var mode): a backtest writes nothing production reads.
+MODES = ("production", "backtest")
+
+
+def is_backtest(values: Mapping[str, Any]) -> bool:
+    """Whether this build is a backtest (var mode)."""
+    return _choice(values, "mode", MODES) == "backtest"
+
+
 def report_path(values: Mapping[str, Any]) -> str:
-    """Where the model report is written (var report_path)."""
-    return _text(values, "report_path")
+    """Where the model report is written (var report_path; a backtest writes it into a
+    ``backtest`` folder beside it, never over the production report)."""
+    path = PurePosixPath(_text(values, "report_path"))
+    return str(path.parent / "backtest" / path.name) if is_backtest(values) else str(path)
 
 
 def export_path(values: Mapping[str, Any]) -> str:
-    """The folder the reverse-ETL files are written into (var export_path)."""
-    return _text(values, "export_path")
+    """The folder the reverse-ETL files are written into (var export_path; a backtest writes
+    into its ``backtest`` subfolder, which no sync reads)."""
+    folder = _text(values, "export_path")
+    return str(PurePosixPath(folder) / "backtest") if is_backtest(values) else folder

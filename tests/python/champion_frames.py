@@ -2,7 +2,8 @@
 
 The readers of the champion (scoring, drift, backtest, report) take the rows of
 ``models/ml/ml_champion.sql`` ordered by ``champion_rank``. Tests get them the same way: the
-model's SQL, rendered with ``ref('ml_training_runs')`` pointing at the test's run table, run
+model's SQL, rendered with ``ref('ml_training_runs')`` pointing at the test's run table (and
+the score date after every run), run
 in an in-memory DuckDB, so no test re-implements the champion rule.
 """
 
@@ -22,7 +23,12 @@ def champions(runs: pl.DataFrame | None) -> pl.DataFrame | None:
     (None stays None: no registry yet)."""
     if runs is None:
         return None
-    sql = jinja2.Template(ML_CHAMPION_SQL.read_text()).render(ref=lambda name: "runs")
+    # every run counts: the build stands after all of them
+    relations = {
+        "ml_training_runs": "runs",
+        "int_score_date": "(select date '9999-12-31' as score_date)",
+    }
+    sql = jinja2.Template(ML_CHAMPION_SQL.read_text()).render(ref=relations.__getitem__)
     with duckdb.connect() as con:
         con.register("runs", runs)
         out = con.sql(f"select * from ({sql}) order by champion_rank").pl()
