@@ -381,6 +381,6 @@ def test_the_alert_words_only_the_retraining_it_caused() -> None:
         "no champion model yet"
     )
     assert needs_retraining(**decide, alert=not_raised).sentence == (  # type: ignore[arg-type]
-        "champion is 3 days old (max 30) and only 5 new outcomes (threshold 100); "
+        "champion is 3 days old (max 30) and only 5 newly converted leads (threshold 100); "
         "alerts for the champion v1, but it was trained at this score date already"
     )

@@ -128,6 +128,32 @@ def test_old_champion_is_retrained_and_a_worse_challenger_is_not_promoted(
     assert champion_run(runs)["version_id"] == early_run.item(0, "version_id")
 
 
+def test_new_conversions_count_distinct_leads_not_weekly_rows(
+    panel: pl.DataFrame, score_date: dt.date, early_run: pl.DataFrame
+) -> None:
+    seen_until = early_run.item(0, "refit_end")  # the last as-of date the champion learned from
+    assert seen_until is not None
+    newer = panel.filter((pl.col("as_of_date") > seen_until) & (pl.col("label") == 1))
+    leads, rows = newer.get_column("lead_id").n_unique(), newer.height
+    assert 0 < leads < rows  # a converting lead is labelled on several weekly rows
+    age = (score_date - early_run.item(0, "score_date")).days
+    ran_at = RAN_AT + dt.timedelta(days=age)
+    enough = lifecycle(
+        min_labelled=200,
+        retrain_max_age_days=10**4,
+        retrain_min_new_conversions=leads,
+        train=LOGISTIC,
+    )
+    run = training_run(panel, early_run, enough, score_date, ran_at)
+    assert run.item(0, "action") == "trained"
+    assert run.item(0, "action_reason") == (
+        f"{leads} newly converted leads since the champion was trained (threshold {leads})"
+    )
+    too_few = dataclasses.replace(enough, retrain_min_new_conversions=leads + 1)
+    kept = training_run(panel, early_run, too_few, score_date, ran_at)
+    assert kept.item(0, "action") == "kept_champion"
+
+
 def test_the_champion_is_compared_only_on_test_dates_it_never_learned_from(
     panel: pl.DataFrame, score_date: dt.date, early_run: pl.DataFrame
 ) -> None:

@@ -109,7 +109,7 @@ def test_auto_keeps_a_young_champion_with_few_new_outcomes() -> None:
     assert not decision.retrain
     assert decision.why is RetrainWhy.FRESH_CHAMPION
     reason = decision.sentence
-    assert "10 days old" in reason and "50 new outcomes" in reason
+    assert "10 days old" in reason and "50 newly converted leads" in reason
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_auto_keeps_a_young_champion_with_few_new_outcomes() -> None:
         ({"has_champion": False}, "no champion"),
         ({"alert": ALERT}, "drift"),
         ({"champion_trained_at": TODAY - dt.timedelta(days=31)}, "31 days old"),
-        ({"new_outcomes_since": 500}, "500 new outcomes"),
+        ({"new_outcomes_since": 500}, "500 newly converted leads"),
         ({"champion_trained_at": None}, "unknown"),
     ],
 )
@@ -173,18 +173,18 @@ NOT_RAISED = AlertCheck(
         (
             {"new_outcomes_since": 500},
             RetrainWhy.NEW_CONVERSIONS,
-            "500 new outcomes since the champion was trained (threshold 500)",
+            "500 newly converted leads since the champion was trained (threshold 500)",
         ),
         (
             {},
             RetrainWhy.FRESH_CHAMPION,
-            "champion is 10 days old (max 30) and only 50 new outcomes (threshold 500); "
+            "champion is 10 days old (max 30) and only 50 newly converted leads (threshold 500); "
             "no drift alert",
         ),
         (
             {"alert": NOT_RAISED},
             RetrainWhy.FRESH_CHAMPION,
-            "champion is 10 days old (max 30) and only 50 new outcomes (threshold 500); "
+            "champion is 10 days old (max 30) and only 50 newly converted leads (threshold 500); "
             "alerts for the champion lsm-1, but it was trained at this score date already",
         ),
     ],

@@ -83,7 +83,7 @@ saved with skops, never raw pickle; loading refuses any object type outside an a
   ``cold_start_min_labelled``, ``cold_start_min_conversions``).
 * Retraining: :func:`~leadscore.ml.policy.needs_retraining` with policy ``always``, ``never``
   or ``auto`` (no champion, a drift alert, the champion older than the maximum age, or enough
-  new outcomes since it was trained).
+  newly converted leads since it was trained).
 * Promotion: the challenger's test window is the most recent; the champion is re-evaluated on
   exactly those rows (:func:`~leadscore.ml.scoring.evaluate_bundle`) and
   :func:`~leadscore.ml.policy.should_promote` promotes the challenger unless its PR AUC is

@@ -237,11 +237,15 @@ def training_run(
             ),
         )
 
+    # distinct newly converted leads: a lead that converts counts once, not once for every
+    # weekly row labelled with its conversion
     new_conversions = n_positive
     seen_until = None if champion is None else _seen_until(champion)
     if seen_until is not None:
-        new_conversions = int(
-            labelled.filter(pl.col(date_column) > seen_until).get_column(label).sum() or 0
+        new_conversions = (
+            labelled.filter((pl.col(date_column) > seen_until) & (pl.col(label) == 1))
+            .get_column(id_column)
+            .n_unique()
         )
     retraining = needs_retraining(
         settings.retrain_policy,  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 * :func:`choose_scoring_method`: too few outcomes to learn from -> score with the rules.
 * :func:`needs_retraining`: ``always`` / ``never`` / ``auto`` (no champion, a monitoring alert,
-  the champion too old, or enough new outcomes since it was trained).
+  the champion too old, or enough newly converted leads since it was trained).
 * :func:`beats_rules`: the rules gate. No model goes live, not even the first, unless it beats
   the points score on the same test rows on both ROC AUC and PR AUC.
 * :func:`should_promote`: the challenger (having passed the rules gate) replaces the champion
@@ -289,7 +289,8 @@ class RetrainDecision:
         why: see :class:`RetrainWhy`.
         has_champion: whether a champion exists.
         age_days, max_age_days: the champion's age and the maximum (``auto``).
-        new_outcomes, min_new_outcomes: outcomes since it was trained, and the threshold.
+        new_outcomes, min_new_outcomes: distinct leads converted after the champion's data,
+            and the threshold.
         alert: what monitoring said (None when not checked).
         scoring: the cold-start verdict when it overrides the policy (``too_few_outcomes``).
     """
@@ -332,7 +333,7 @@ class RetrainDecision:
             return f"champion is {self.age_days} days old (max {self.max_age_days})"
         if why is RetrainWhy.NEW_CONVERSIONS:
             return (
-                f"{self.new_outcomes} new outcomes since the champion was trained "
+                f"{self.new_outcomes} newly converted leads since the champion was trained "
                 f"(threshold {self.min_new_outcomes})"
             )
         if why is RetrainWhy.TOO_FEW_OUTCOMES:
@@ -341,7 +342,8 @@ class RetrainDecision:
         no_alert = "no drift alert" if self.alert is None else self.alert.sentence
         return (
             f"champion is {self.age_days} days old (max {self.max_age_days}) and only "
-            f"{self.new_outcomes} new outcomes (threshold {self.min_new_outcomes}); {no_alert}"
+            f"{self.new_outcomes} newly converted leads (threshold {self.min_new_outcomes}); "
+            f"{no_alert}"
         )
 
 
@@ -361,8 +363,9 @@ def needs_retraining(
         policy: ``always`` retrains every run, ``never`` never does, ``auto`` decides.
         champion_trained_at: when the current champion was trained (None if unknown).
         champion_age_max_days: ``auto`` retrains once the champion is older than this.
-        new_outcomes_since: labelled outcomes that appeared since the champion was trained.
-        min_new_outcomes: ``auto`` retrains once at least this many new outcomes exist.
+        new_outcomes_since: distinct leads whose conversion was labelled after the champion's
+            data (a lead counts once, however many weekly rows it converts on).
+        min_new_outcomes: ``auto`` retrains once at least this many leads newly converted.
         has_champion: whether any champion exists.
         as_of: the date the build stands at (no clock is read).
         alert: what the previous build's monitoring said about the champion (None: not
