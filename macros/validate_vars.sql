@@ -36,6 +36,7 @@
         'retrain_max_age_days': whole,
         'retrain_min_new_conversions': whole,
         'promotion_tolerance': share,
+        'promotion_min_gain': share,
         'cold_start_min_labelled': count,
         'cold_start_min_conversions': count,
         'score_scale': {'kind': 'choice', 'choices': ['percentile', 'probability']},

@@ -226,6 +226,19 @@ def test_challenger_within_tolerance_is_promoted_as_fresher() -> None:
     assert "within tolerance" in decision.reason
 
 
+def test_a_sound_champion_yields_only_to_a_challenger_better_by_the_margin() -> None:
+    margin = project_vars()["promotion_min_gain"]
+    same = promote(metrics(0.36), metrics(0.36), min_gain=margin)
+    assert not same.promote
+    assert "not better on PR AUC by the margin" in same.reason
+    assert "neither old nor alerting" in same.reason
+    slightly = promote(metrics(0.36 + margin / 2), metrics(0.36), min_gain=margin)
+    assert not slightly.promote
+    assert promote(metrics(0.36 + 2 * margin), metrics(0.36), min_gain=margin).promote
+    # an old or alerting champion (no margin asked) yields to one within tolerance
+    assert promote(metrics(0.36), metrics(0.36)).promote
+
+
 def test_better_challenger_with_much_worse_brier_is_not_promoted() -> None:
     decision = promote(metrics(0.40, brier=0.12), metrics(0.36, brier=0.09))
     assert not decision.promote

@@ -31,6 +31,7 @@ from leadscore.ml.metrics import Metrics, evaluate_scores
 from leadscore.ml.policy import (
     AlertCheck,
     PromotionDecision,
+    RetrainWhy,
     beats_rules,
     choose_scoring_method,
     needs_retraining,
@@ -130,7 +131,10 @@ class LifecycleSettings:
         retrain_max_age_days: ``auto`` retrains a champion older than this.
         retrain_min_new_conversions: ``auto`` retrains once this many conversions were
             labelled after the champion's latest labelled as-of date.
-        promotion_tolerance: a challenger may be this much worse (PR AUC) and still win.
+        promotion_tolerance: a challenger may be this much worse (PR AUC) than a champion
+            that is old or alerting and still win.
+        promotion_min_gain: a challenger must be this much better (PR AUC) to replace a
+            champion that is neither.
         min_labelled, min_conversions: the cold-start minimums.
         train: the training configuration.
     """
@@ -139,6 +143,7 @@ class LifecycleSettings:
     retrain_max_age_days: int
     retrain_min_new_conversions: int
     promotion_tolerance: float
+    promotion_min_gain: float
     min_labelled: int
     min_conversions: int
     train: TrainConfig
@@ -272,8 +277,16 @@ def training_run(
     )
     try:
         result = train_model(labelled, ran_at, settings.train)
+        # a champion that is old or alerting yields to a challenger within tolerance; a
+        # sound one only to a challenger better by the margin
+        stale = retraining.why in (RetrainWhy.MAX_AGE, RetrainWhy.ALERT, RetrainWhy.UNKNOWN_AGE)
         decision, champion_metrics, champion_version = _promotion(
-            result, champion, labelled, settings, date_column
+            result,
+            champion,
+            labelled,
+            settings,
+            date_column,
+            min_gain=None if stale else settings.promotion_min_gain,
         )
     except MLInputError as error:
         # Not enough data of the right shape (e.g. a period without conversions): say so and
@@ -376,6 +389,7 @@ def _promotion(
     labelled: pl.DataFrame,
     settings: LifecycleSettings,
     date_column: str,
+    min_gain: float | None = None,
 ) -> tuple[Any, Metrics | None, str | None]:
     """The promotion decision: beat the rules score, then the champion, on the same rows.
 
@@ -436,7 +450,9 @@ def _promotion(
     p = test.get_column("_probability").to_numpy()
     score = test.get_column("_score").to_numpy()
     challenger = evaluate_scores(y, p, score, settings.train.tiers, settings.train.calibration_bins)
-    decision = should_promote(challenger, champion_metrics, tolerance=settings.promotion_tolerance)
+    decision = should_promote(
+        challenger, champion_metrics, tolerance=settings.promotion_tolerance, min_gain=min_gain
+    )
     if seen_until is not None and test.height < challenger_all.n_rows:
         decision = decision.with_detail(
             f" (compared on the {test.height} test rows after {seen_until}, which the "

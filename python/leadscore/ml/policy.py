@@ -406,12 +406,16 @@ def should_promote(
     metric: Literal["pr_auc", "roc_auc", "log_loss", "brier"] = "pr_auc",
     brier_tolerance: float = 0.002,
     points: Metrics | None = None,
+    min_gain: float | None = None,
 ) -> PromotionDecision:
     """Compare challenger and champion on the same rows and decide on promotion.
 
     With ``points`` (the rules score on the same test rows) the challenger must first pass
     :func:`beats_rules`, the first model too; a challenger that does not beat the rules is
-    never promoted, whatever the champion. ``tolerance`` is var ``promotion_tolerance``.
+    never promoted, whatever the champion. ``tolerance`` is var ``promotion_tolerance``: how
+    much worse a challenger may be than a champion that is old or alerting. ``min_gain`` (var
+    ``promotion_min_gain``), when given, is how much better a challenger must be to replace a
+    champion that is neither: a swap for no gain would move every lead's score for nothing.
 
     Raises:
         MLInputError: the two were not evaluated on the same number of rows and positives
@@ -422,7 +426,9 @@ def should_promote(
         if not passed:
             keep = "keep champion" if champion is not None else "keep the rules score"
             return PromotionDecision(False, keep, gate)
-        decision = should_promote(challenger, champion, tolerance, metric, brier_tolerance)
+        decision = should_promote(
+            challenger, champion, tolerance, metric, brier_tolerance, min_gain=min_gain
+        )
         return decision.with_detail(f"; {gate}")
     if champion is None:
         return PromotionDecision(True, "promote", "no champion yet")
@@ -440,6 +446,14 @@ def should_promote(
     gain = (new - old) if higher else (old - new)
     label = _METRIC_LABELS[metric]
     brier_loss = challenger.brier - champion.brier
+    if min_gain is not None and gain < min_gain:
+        return PromotionDecision(
+            False,
+            "keep champion",
+            f"challenger is not better on {label} by the margin ({new:.4f} vs {old:.4f}, "
+            f"gain {gain:.4f}, margin {min_gain:.4f}) and the champion is neither old nor "
+            "alerting",
+        )
     if gain < -tolerance:
         return PromotionDecision(
             False,
