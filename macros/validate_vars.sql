@@ -23,6 +23,7 @@
         'score_date': {'kind': 'date', 'nullable': true},
         'mode': {'kind': 'choice', 'choices': ['production', 'backtest']},
         'stale_data_warn_days': count,
+        'stale_data_severity': {'kind': 'choice', 'choices': ['warn', 'error']},
         'conversion_definition': {'kind': 'choice',
             'choices': ['qualified', 'opportunity_created', 'opportunity_won']},
         'horizon_days': whole,

@@ -51,3 +51,16 @@ def test_a_score_date_within_the_warning_window_passes(data_end: dt.date, tmp_pa
     score_date = (data_end + dt.timedelta(days=3)).isoformat()
     status, _ = _freshness_test(tmp_path, {"score_date": score_date, "stale_data_warn_days": 7})
     assert status == "pass"
+
+
+def test_stale_data_can_stop_the_build(data_end: dt.date, tmp_path: Path) -> None:
+    score_date = (data_end + dt.timedelta(days=30)).isoformat()
+    database = tmp_path / "db.duckdb"
+    variables = {
+        "raw_data_path": str(FIXTURES / "mini_crm"),
+        "score_date": score_date,
+        "stale_data_severity": "error",
+    }
+    result = run_dbt(SELECT, database, variables)
+    assert result.returncode != 0
+    assert "assert_data_reaches_the_score_date" in result.stdout
