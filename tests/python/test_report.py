@@ -181,7 +181,7 @@ def test_hostile_strings_in_every_field_stay_text() -> None:
     """Whatever the warehouse holds, the templates print it as text: no tag, no fetch."""
     evil = '<script>alert("x")</script><img src="http://evil.example/x.png" onerror=alert(1)>'
     escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=&#34;http://evil"
-    data = ReportData(
+    data = report_data(
         title=evil,
         warnings=(evil,),
         card=ModelCard(
@@ -229,7 +229,7 @@ def test_stylesheet_is_inlined_verbatim_from_the_package() -> None:
     css = resources.files("leadscore.report").joinpath("templates", "report.css")
     stylesheet = css.read_text(encoding="utf-8")
     assert '"Segoe UI"' in stylesheet and ".tier-" in stylesheet
-    html = render_report(ReportData())
+    html = render_report(report_data())
     assert f"<style>\n{stylesheet}</style>" in html  # not escaped, not fetched
     for tier in TIERS:  # every tier class the page uses has its style
         assert f"tier-{tier}" in html and f".tier-{tier}{{" in stylesheet
