@@ -195,6 +195,26 @@ def test_the_build_writes_the_report_with_its_charts(first_build: Warehouse) -> 
     assert "health" not in sections.split(",")  # no out-of-sample week has outcomes yet
 
 
+def test_the_refitted_champion_is_judged_on_its_held_out_predictions(
+    first_build: Warehouse,
+) -> None:
+    # the replay of its test window is in sample (refit): the marts the report charts hold
+    # the held-out test predictions of the registry, and their deciles
+    ((window, rows, test_rows),) = first_build.rows(
+        """
+        select any_value(evaluation_window), count(*), any_value(runs.test_rows)
+        from marts.model_evaluation_rows
+        cross join (select test_rows from ml.ml_champion where champion_rank = 1) as runs
+        """
+    )
+    assert window == "held_out_test" and rows == min(test_rows, 20_000)
+    deciles = first_build.rows(
+        "select scorer, count(*), sum(leads) from marts.model_calibration_bands "
+        "where rows_from = 'evaluation' group by 1 order by 1"
+    )
+    assert deciles == [("model", 10, rows), ("points", 10, rows)]
+
+
 def test_the_broken_activity_feed_raises_drift_alerts(shifted_build: Warehouse) -> None:
     runs = shifted_build.rows("select action from ml.ml_training_runs order by ran_at")
     assert runs == [("trained",), ("kept_champion",)]
