@@ -1,7 +1,8 @@
 """Write the model report (self-contained HTML) to var report_path; return its manifest.
 
 Thin: reads the champions (ml_champion, in rank order), the registry, the scores, the health
-marts and the scoring warnings, builds the report data with
+marts (the rows the champion is judged on, model_evaluation_rows, and their calibration
+deciles in model_calibration_bands among them) and the scoring warnings, builds the report data with
 leadscore.report.build_from_tables.report_data_from_tables, writes the page with
 leadscore.report.write_report and returns one row (path, written_at, sections).
 """
@@ -21,7 +22,8 @@ def model(dbt, session):
         runs=dbt.ref("ml_training_runs").pl(),
         scores=dbt.ref("lead_scores").select("scoring_method, scoring_method_reason").pl(),
         weekly=dbt.ref("model_health_weekly").pl(),
-        backtest=dbt.ref("model_backtest").order("as_of_date, lead_id").pl(),
+        evaluation=dbt.ref("model_evaluation_rows").order("evaluation_row").pl(),
+        bands=dbt.ref("model_calibration_bands").filter("rows_from = 'evaluation'").pl(),
         drift=dbt.ref("model_drift").pl(),
         alerts=dbt.ref("model_health_alert_history").pl(),
         warnings=dbt.ref("scoring_warnings").pl(),

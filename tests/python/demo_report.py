@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from leadscore.report.build import calibration_bins, gains_curve, score_histogram, tier_rows
+from leadscore.report.build import gains_curve, score_histogram, tier_rows
 from leadscore.report.data import (
     Alert,
+    CalibrationBin,
     DriftRow,
     FeatureImportance,
     HealthWeek,
@@ -67,7 +68,7 @@ def _pr_auc(score: np.ndarray, y: np.ndarray) -> float:
 def _metrics(prob: np.ndarray, score: np.ndarray, y: np.ndarray) -> ScoreMetrics:
     eps = 1e-12
     clipped = np.clip(prob, eps, 1 - eps)
-    bins = calibration_bins(prob, y, n_bins=10)
+    bins = _calibration_bins(prob, y)
     ece = sum(b.leads * abs(b.predicted_mean - b.actual_rate) for b in bins) / y.size
     top = np.argsort(-score, kind="stable")[: y.size // 10]
     return ScoreMetrics(
@@ -78,6 +79,16 @@ def _metrics(prob: np.ndarray, score: np.ndarray, y: np.ndarray) -> ScoreMetrics
         lift_at_10=float(y[top].mean() / y.mean()),
         ece=float(ece),
     )
+
+
+def _calibration_bins(prob: np.ndarray, y: np.ndarray, n_bins: int = 10) -> list[CalibrationBin]:
+    """Equal-count bins of the simulated probabilities (the build takes its deciles from
+    model_calibration_bands; this fixture has no warehouse)."""
+    order = np.argsort(prob, kind="stable")
+    return [
+        CalibrationBin("model", float(prob[chunk].mean()), float(y[chunk].mean()), chunk.size)
+        for chunk in np.array_split(order, n_bins)
+    ]
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -160,7 +171,7 @@ def demo_report_data(seed: int = 7, n_leads: int = 6000) -> ReportData:
         model_metrics=_metrics(model_prob, model_prob, y),
         points_metrics=_metrics(points_prob, points, y),
         tier_thresholds=thresholds,
-        calibration=calibration_bins(model_prob, y, "model", n_bins=10),
+        calibration=_calibration_bins(model_prob, y),
         gains=gains_curve(model_prob, y, "model") + gains_curve(points, y, "points"),
         tiers=tier_rows(model_score, y, thresholds, "model")
         + tier_rows(points, y, thresholds, "points"),

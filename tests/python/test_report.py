@@ -32,7 +32,6 @@ from leadscore.report import (
     ScoreMetrics,
     TierRow,
     TierThresholds,
-    calibration_bins,
     gains_curve,
     render_report,
     score_histogram,
@@ -392,11 +391,6 @@ def test_builders_on_tiny_data() -> None:
     assert tiers == {"sales_now": (2, 2), "nurture": (2, 0), "awareness": (4, 1)}
     hist = score_histogram(score, y, bin_width=50)
     assert [(b.bin_start, b.converted, b.not_converted) for b in hist] == [(0, 1, 3), (50, 2, 2)]
-    bins = calibration_bins([0.1, 0.1, 0.9, 0.9], [0, 0, 1, 0], n_bins=2)
-    assert [(b.predicted_mean, b.actual_rate, b.leads) for b in bins] == [
-        (0.1, 0, 2),
-        (0.9, 0.5, 2),
-    ]
     with pytest.raises(ValueError, match="differ in length"):
         gains_curve([1, 2], [1])
 

@@ -19,6 +19,7 @@ from leadscore.report.build_from_tables import (
     report_sections,
 )
 from leadscore.settings import report_settings
+from monitoring_frames import calibration_bands, evaluation_rows
 from project_settings import project_vars, report
 
 TEST_START, TEST_END = dt.date(2026, 7, 4), dt.date(2026, 7, 25)
@@ -101,6 +102,16 @@ def backtest(with_model: bool) -> pl.DataFrame:
     return pl.DataFrame(rows, schema_overrides={"label": pl.Int32})
 
 
+def judged_on(
+    champion_rows: pl.DataFrame | None, backtest_rows: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows the champion is judged on and their calibration deciles, as the build makes
+    them (``model_evaluation_rows``, ``model_calibration_bands``: the project's SQL)."""
+    recent_weeks = report().recent_weeks
+    evaluation = evaluation_rows(champion_rows, backtest_rows, recent_weeks)
+    return evaluation, calibration_bands(backtest_rows, evaluation, recent_weeks)
+
+
 def weekly(scorer: str) -> pl.DataFrame:
     return pl.DataFrame(
         {
@@ -137,7 +148,9 @@ def drift_table(n_stable: int) -> pl.DataFrame:
 
 
 def test_cold_start_with_nothing_renders_an_honest_empty_report() -> None:
-    data = report_data_from_tables(None, None, None, None, None, None, None, settings=report())
+    data = report_data_from_tables(
+        None, None, None, None, None, None, None, None, settings=report()
+    )
     assert data.card.scoring_method == "rules"
     assert report_sections(data) == ["explainer"]
     html = render_report(data)
@@ -152,8 +165,10 @@ def test_cold_start_shows_the_points_score_measured_on_the_latest_weeks() -> Non
             "scoring_method_reason": ["rules score: rules score: only 40 conversions", None],
         }
     )
+    evaluation, bands = judged_on(None, backtest(False))
+    assert set(evaluation["evaluation_window"]) == {"recent_weeks"}
     data = report_data_from_tables(
-        None, None, scores, weekly("points"), backtest(False), None, None, settings=report()
+        None, None, scores, weekly("points"), evaluation, bands, None, None, settings=report()
     )
     assert data.model_metrics is None
     assert data.points_metrics is not None and data.points_metrics.roc_auc == 1.0
@@ -174,12 +189,15 @@ def test_cold_start_shows_the_points_score_measured_on_the_latest_weeks() -> Non
 def test_a_champion_fills_card_metrics_charts_and_out_of_sample_health() -> None:
     runs = pl.DataFrame([champion_run()], schema=RUN_SCHEMA)
     scores = pl.DataFrame({"scoring_method": ["model"], "scoring_method_reason": ["model lsm"]})
+    evaluation, bands = judged_on(champions(runs), backtest(True))
+    assert set(evaluation["evaluation_window"]) == {"test_window"}
     data = report_data_from_tables(
         champions(runs),
         runs,
         scores,
         weekly("model"),
-        backtest(True),
+        evaluation,
+        bands,
         drift_table(3),
         None,
         generated_at=dt.datetime(2026, 10, 2, 7, 0),
@@ -199,6 +217,15 @@ def test_a_champion_fills_card_metrics_charts_and_out_of_sample_health() -> None
     # the charts use the 400 labelled rows of the test window, not the open week
     assert sum(row.leads for row in data.tiers if row.scorer == "model") == 400
     assert sum(b.leads for b in data.calibration) == 400
+    # the model's evaluation deciles, lowest first (not the backtest periods', not the points')
+    evaluation_model = bands.filter(
+        (pl.col("rows_from") == "evaluation") & (pl.col("scorer") == "model")
+    ).sort("decile")
+    assert bands.filter(pl.col("rows_from") == "backtest_period").height > 0
+    assert [(b.predicted_mean, b.actual_rate, b.leads) for b in data.calibration] == list(
+        evaluation_model.select("predicted_rate", "actual_rate", "leads").iter_rows()
+    )
+    assert len(data.calibration) == 10
     # negative importance is shown as 0
     assert [(f.feature, f.importance) for f in data.feature_importance] == [
         ("lead_source", 0.04),
@@ -237,8 +264,11 @@ def test_a_refitted_champion_charts_its_held_out_predictions_not_the_in_sample_r
     }
     runs = pl.DataFrame([run], schema=RUN_SCHEMA)
     scores = pl.DataFrame({"scoring_method": ["model"], "scoring_method_reason": ["model lsm"]})
+    # the backtest holds the test window, replayed in sample; the held-out rows win
+    evaluation, bands = judged_on(champions(runs), backtest(True))
+    assert set(evaluation["evaluation_window"]) == {"held_out_test"}
     data = report_data_from_tables(
-        champions(runs), runs, scores, None, backtest(True), None, None, settings=report()
+        champions(runs), runs, scores, None, evaluation, bands, None, None, settings=report()
     )
     assert sum(b.leads for b in data.calibration) == 50
     assert sum(row.leads for row in data.tiers if row.scorer == "model") == 50
@@ -252,7 +282,7 @@ def test_a_refitted_champion_charts_its_held_out_predictions_not_the_in_sample_r
 
 def test_drift_lists_moving_and_important_features_and_says_what_is_left_out() -> None:
     data = report_data_from_tables(
-        None, None, None, None, None, drift_table(40), None, settings=report()
+        None, None, None, None, None, None, drift_table(40), None, settings=report()
     )
     listed = [row.feature for row in data.drift]
     assert listed[:2] == ["lead_source", "engagement_decayed"]
@@ -284,7 +314,7 @@ def test_alerts_and_training_events_are_listed_newest_first() -> None:
         }
     )
     data = report_data_from_tables(
-        champions(runs), runs, None, None, None, None, alerts, settings=report()
+        champions(runs), runs, None, None, None, None, None, alerts, settings=report()
     )
     assert [a.kind for a in data.alerts] == ["training failed", "drift", "new champion"]
     assert data.alerts[-1].reason == "lsm-abc (no champion model yet): promote: no champion yet"
@@ -301,7 +331,7 @@ def test_settings_come_from_the_vars_with_clear_errors() -> None:
     )
     assert (settings.tier_thresholds.sales_now, settings.horizon_days) == (70, 60)
     assert settings.drift_thresholds.drift == 0.3
-    data = report_data_from_tables(None, None, None, None, None, None, None, settings)
+    data = report_data_from_tables(None, None, None, None, None, None, None, None, settings)
     assert data.card.conversion_definition == "an opportunity is created for the lead"
     with pytest.raises(MLInputError, match="tier_thresholds"):
         report_settings(project_vars(tier_thresholds={"sales_now": 80}))
@@ -309,8 +339,17 @@ def test_settings_come_from_the_vars_with_clear_errors() -> None:
 
 def test_manifest_is_one_row_naming_the_sections_shown() -> None:
     runs = pl.DataFrame([champion_run()], schema=RUN_SCHEMA)
+    evaluation, bands = judged_on(champions(runs), backtest(True))
     data = report_data_from_tables(
-        champions(runs), runs, None, weekly("model"), backtest(True), None, None, settings=report()
+        champions(runs),
+        runs,
+        None,
+        weekly("model"),
+        evaluation,
+        bands,
+        None,
+        None,
+        settings=report(),
     )
     manifest = report_manifest("reports/model_report.html", dt.datetime(2026, 10, 2), data)
     assert manifest.height == 1
@@ -380,7 +419,7 @@ def test_training_data_shows_the_latest_preflight_with_its_advice() -> None:
     }
     runs = pl.DataFrame([older, latest], schema=RUN_SCHEMA)
     data = report_data_from_tables(
-        champions(runs), runs, None, None, None, None, None, settings=report()
+        champions(runs), runs, None, None, None, None, None, None, settings=report()
     )
     assert data.training_data is not None
     assert data.training_data.labelled_leads == 420  # the latest run, not the first

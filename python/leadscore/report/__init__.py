@@ -7,7 +7,7 @@
 """
 
 from leadscore.monitoring.bands import PsiBands
-from leadscore.report.build import calibration_bins, gains_curve, score_histogram, tier_rows
+from leadscore.report.build import gains_curve, score_histogram, tier_rows
 from leadscore.report.data import (
     SCORERS,
     TIERS,
@@ -44,7 +44,6 @@ __all__ = [
     "ScoreMetrics",
     "TierRow",
     "TierThresholds",
-    "calibration_bins",
     "gains_curve",
     "render_report",
     "rows_from",

@@ -1,7 +1,8 @@
-"""Build report rows from per-lead arrays (scores and outcomes of the validation leads).
+"""Build report rows from per-lead arrays (scores and outcomes of the evaluation leads).
 
-Pure numpy helpers, handy when a caller holds scored leads rather than pre-aggregated
-tables. Each returns a tuple of the row dataclasses :class:`ReportData` takes.
+Pure numpy helpers for the charts no mart aggregates (gains, tiers, score distribution); the
+calibration deciles come from the mart ``model_calibration_bands``. Each returns a tuple of the
+row dataclasses :class:`ReportData` takes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import numpy.typing as npt
 
 from leadscore.report.data import (
     TIERS,
-    CalibrationBin,
     GainsPoint,
     ScoreBin,
     TierRow,
@@ -38,39 +38,6 @@ def _pair(values: ArrayLike, converted: ArrayLike, what: str) -> tuple[np.ndarra
     if not np.all(np.isin(y, (0, 1))):
         raise ValueError(f"{what}: outcomes must be 0/1 (or booleans)")
     return x, y.astype(bool)
-
-
-def calibration_bins(
-    predicted: ArrayLike,
-    converted: ArrayLike,
-    scorer: str = "model",
-    n_bins: int = 10,
-) -> tuple[CalibrationBin, ...]:
-    """Equal-count bins of predicted probability with their actual conversion rate.
-
-    Quantile bins keep every dot of the reliability diagram backed by enough leads,
-    which matters when most leads have small predicted probabilities.
-    """
-    p, y = _pair(predicted, converted, "calibration_bins")
-    if n_bins < 1:
-        raise ValueError("calibration_bins: n_bins must be at least 1")
-    if p.size and (p.min() < 0 or p.max() > 1):
-        raise ValueError("calibration_bins: predicted values must be probabilities in [0, 1]")
-    if p.size == 0:
-        return ()
-    order = np.argsort(p, kind="stable")
-    out = []
-    for chunk in np.array_split(order, min(n_bins, p.size)):
-        if chunk.size:
-            out.append(
-                CalibrationBin(
-                    scorer=scorer,
-                    predicted_mean=float(p[chunk].mean()),
-                    actual_rate=float(y[chunk].mean()),
-                    leads=int(chunk.size),
-                )
-            )
-    return tuple(out)
 
 
 def gains_curve(

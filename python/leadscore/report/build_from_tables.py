@@ -10,10 +10,12 @@ Which rows each section uses:
 - model card, model vs points metrics, feature importance: the champion's row
   (``ml_champion`` rank 1, a row of the model registry: its data windows, metrics JSON of the
   test window and permutation importance JSON).
-- calibration, gains, tiers, score distribution: the labelled backtest rows of the champion's
-  test window (the rows its registry metrics were measured on), or, when those are not in the
-  backtest (an old champion, or none), the most recent ``recent_weeks`` labelled as-of dates.
-  At cold start (no model) the points score alone, and its metrics are measured on those rows.
+- calibration, gains, tiers, score distribution: the rows the champion is judged on,
+  ``model_evaluation_rows`` (which window, and why, is decided there: its held-out test
+  predictions, else the backtest rows of its test window, else the latest labelled weeks;
+  at cold start the points score alone, whose metrics are measured on those rows). The
+  calibration deciles are read from ``model_calibration_bands`` (``rows_from`` evaluation);
+  gains, tiers and the score distribution have no mart and are computed here.
 - health over time: ``model_health_weekly`` of the scorer in use (model, else points); for the
   model only its out-of-sample weeks (test window and later).
 - drift: ``model_drift``. Alerts: ``model_health_alert_history`` plus the registry's training
@@ -36,9 +38,10 @@ from leadscore.ml.metrics import evaluate_scores
 from leadscore.ml.policy import without_rules_prefix
 from leadscore.monitoring.bands import PsiBands
 from leadscore.monitoring.drift import SCORE_FEATURE
-from leadscore.report.build import calibration_bins, gains_curve, score_histogram, tier_rows
+from leadscore.report.build import gains_curve, score_histogram, tier_rows
 from leadscore.report.data import (
     Alert,
+    CalibrationBin,
     DriftRow,
     FeatureImportance,
     HealthWeek,
@@ -95,7 +98,8 @@ class ReportSettings:
         conversion_definition: var ``conversion_definition`` (described in words).
         horizon_days: var ``horizon_days``.
         drift_thresholds: vars ``health_psi_watch`` / ``health_psi_drift``.
-        recent_weeks: var ``health_recent_weeks`` (fallback evaluation window).
+        recent_weeks: var ``health_recent_weeks`` (the fallback evaluation window; applied by
+            ``model_evaluation_rows``, so the report itself does not use it).
         title: the page title.
     """
 
@@ -217,58 +221,24 @@ def feature_importance(champion: Mapping[str, Any] | None) -> list[FeatureImport
     ]
 
 
-def evaluation_rows(
-    backtest: pl.DataFrame | None,
-    champion: Mapping[str, Any] | None,
-    recent_weeks: int,
-) -> tuple[pl.DataFrame, str]:
-    """The labelled backtest rows the charts use, and which window they are (in words).
-
-    The champion's test window when the backtest holds it, else the latest ``recent_weeks``
-    labelled as-of dates.
-    """
-    backtest = _rows(backtest)
-    if backtest.height == 0 or "label" not in backtest.columns:
-        return backtest, ""
-    labelled = backtest.filter(pl.col("label").is_not_null())
-    if champion is not None and champion.get("test_start") is not None:
-        window = labelled.filter(
-            pl.col("as_of_date").is_between(champion["test_start"], champion["test_end"])
-            & pl.col("model_probability").is_not_null()
-        )
-        if window.height:
-            return window, f"the champion's test window ({_span(window)})"
-    dates = labelled.get_column("as_of_date").unique().sort(descending=True).head(recent_weeks)
-    window = labelled.filter(pl.col("as_of_date").is_in(dates.implode()))
-    return window, f"the latest labelled weeks ({_span(window)})" if window.height else ""
-
-
-def held_out_rows(champion: Mapping[str, Any] | None) -> pl.DataFrame | None:
-    """The champion's held-out test predictions (``ml_training_runs.test_predictions``) as
-    backtest-shaped rows (label, model_probability, model_score, points_score), or None.
-
-    A refitted champion learned from its test window, so replaying it there (the backtest)
-    scores in sample; these are the predictions of the fit that never saw those rows.
-    """
-    raw = None if champion is None else champion.get("test_predictions")
-    if not raw:
-        return None
-    columns = json.loads(raw)
-    n = len(columns["label"])
-    if n == 0:
-        return None
-    return pl.DataFrame(
-        {
-            "label": pl.Series(columns["label"], dtype=pl.Int64),
-            "model_probability": pl.Series(columns["probability"], dtype=pl.Float64),
-            "model_score": pl.Series(columns["score"], dtype=pl.Int64),
-            "points_score": pl.Series(columns.get("points") or [None] * n, dtype=pl.Float64),
-        }
+def evaluation_calibration(bands: pl.DataFrame | None) -> list[CalibrationBin]:
+    """The champion's calibration deciles on its evaluation rows: ``model_calibration_bands``
+    rows with ``rows_from`` evaluation and scorer model, lowest decile first."""
+    bands = _rows(bands)
+    if bands.height == 0:
+        return []
+    mine = bands.filter((pl.col("rows_from") == "evaluation") & (pl.col("scorer") == "model")).sort(
+        "decile"
     )
-
-
-def _span(rows: pl.DataFrame) -> str:
-    return f"as-of dates {rows['as_of_date'].min()} to {rows['as_of_date'].max()}"
+    return [
+        CalibrationBin(
+            scorer="model",
+            predicted_mean=float(row["predicted_rate"]),
+            actual_rate=float(row["actual_rate"]),
+            leads=int(row["leads"]),
+        )
+        for row in mine.iter_rows(named=True)
+    ]
 
 
 def points_metrics(rows: pl.DataFrame, thresholds: TierThresholds) -> ScoreMetrics | None:
@@ -408,7 +378,8 @@ def report_data_from_tables(
     runs: pl.DataFrame | None,
     scores: pl.DataFrame | None,
     weekly: pl.DataFrame | None,
-    backtest: pl.DataFrame | None,
+    evaluation: pl.DataFrame | None,
+    bands: pl.DataFrame | None,
     drift: pl.DataFrame | None,
     alerts: pl.DataFrame | None,
     settings: ReportSettings,
@@ -423,7 +394,9 @@ def report_data_from_tables(
         runs: ``ml_training_runs`` (the training events and the latest run's preflight).
         scores: ``lead_scores`` (``scoring_method``, ``scoring_method_reason``).
         weekly: ``model_health_weekly``.
-        backtest: ``model_backtest``.
+        evaluation: ``model_evaluation_rows`` (the rows the champion is judged on; read in
+            ``evaluation_row`` order).
+        bands: ``model_calibration_bands`` (the calibration chart: its evaluation deciles).
         drift: ``model_drift``.
         alerts: ``model_health_alert_history``.
         warnings: ``scoring_warnings`` (``message``), shown at the top of the page.
@@ -433,11 +406,9 @@ def report_data_from_tables(
     champion = first_champion(champions)
     method, reason = scoring_in_use(scores)
     model_metrics, points = registry_metrics(champion)
-    rows, _ = evaluation_rows(backtest, champion, settings.recent_weeks)
-    held_out = held_out_rows(champion)
-    if held_out is not None:
-        # the held-out predictions of the champion's test window, as scored before any refit
-        rows = held_out
+    rows = _rows(evaluation)
+    if rows.height:
+        rows = rows.sort("evaluation_row")  # ties keep this order in the gains curve
     has_model = champion is not None and rows.height > 0 and "model_probability" in rows.columns
     model_rows = rows.filter(pl.col("model_probability").is_not_null()) if has_model else rows
     if champion is None:
@@ -455,7 +426,7 @@ def report_data_from_tables(
         y = model_rows.get_column("label").to_numpy()
         p = model_rows.get_column("model_probability").to_numpy()
         s = model_rows.get_column("model_score").cast(pl.Float64).to_numpy()
-        calibration += calibration_bins(p, y, "model", n_bins=10)
+        calibration += evaluation_calibration(bands)
         gains = list(gains_curve(p, y, "model")) + gains
         tiers = list(tier_rows(s, y, thresholds, "model")) + tiers
         histogram += score_histogram(s, y)
