@@ -62,7 +62,6 @@ VARS_READ: tuple[str, ...] = (
     "tier_thresholds",
     "health_psi_watch",
     "health_psi_drift",
-    "health_recent_weeks",
     "conversion_definition",
     "report_path",
     "export_path",
@@ -270,7 +269,6 @@ def report_settings(values: Mapping[str, Any]) -> ReportSettings:
         conversion_definition=_text(values, "conversion_definition"),
         horizon_days=_int(values, "horizon_days", 1),
         drift_thresholds=psi_bands(values),
-        recent_weeks=_int(values, "health_recent_weeks", 1),
     )
 
 

@@ -107,7 +107,7 @@ def judged_on(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rows the champion is judged on and their calibration deciles, as the build makes
     them (``model_evaluation_rows``, ``model_calibration_bands``: the project's SQL)."""
-    recent_weeks = report().recent_weeks
+    recent_weeks = int(project_vars()["health_recent_weeks"])
     evaluation = evaluation_rows(champion_rows, backtest_rows, recent_weeks)
     return evaluation, calibration_bands(backtest_rows, evaluation, recent_weeks)
 

@@ -98,8 +98,6 @@ class ReportSettings:
         conversion_definition: var ``conversion_definition`` (described in words).
         horizon_days: var ``horizon_days``.
         drift_thresholds: vars ``health_psi_watch`` / ``health_psi_drift``.
-        recent_weeks: var ``health_recent_weeks`` (the fallback evaluation window; applied by
-            ``model_evaluation_rows``, so the report itself does not use it).
         title: the page title.
     """
 
@@ -108,7 +106,6 @@ class ReportSettings:
     conversion_definition: str
     horizon_days: int
     drift_thresholds: PsiBands
-    recent_weeks: int
     title: str = "Lead scoring model report"
 
 
