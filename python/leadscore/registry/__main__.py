@@ -1,0 +1,5 @@
+"""Entry point for `python -m leadscore.registry`."""
+
+from leadscore.registry.cli import main
+
+raise SystemExit(main())
