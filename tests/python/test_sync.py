@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -17,7 +17,7 @@ import pytest
 from leadscore.sync.cli import main
 from leadscore.sync.hubspot import build_hubspot_upserts
 from leadscore.sync.salesforce import build_salesforce_upsert, csv_field
-from leadscore.sync.state import merge_state, read_state
+from leadscore.sync.state import RECEIVED_SCHEMA, STATE_SCHEMA, merge_state, read_state
 from leadscore.sync.tables import CHANGES_COLUMNS, SyncInputError, format_value
 from leadscore.sync.transport import HttpRequest, HttpResponse, TransportError
 
@@ -550,7 +550,8 @@ def test_merge_state_updates_synced_leads_and_keeps_the_others() -> None:
 
     merged = merge_state(previous, synced, NOW)
 
-    assert merged.rows() == [
+    # (the values the CRM received are the subject of the tests below)
+    assert merged.select("lead_id", "sync_hash", "synced_at").rows() == [
         ("L1", "new-1", NOW),  # changed: new hash, new time
         ("L2", "same-2", old),  # already recorded: untouched
         ("L3", "new-3", NOW),  # first sync
@@ -576,7 +577,7 @@ def test_mark_synced_merges_over_previous_state_and_is_idempotent(tmp_path: Path
 
     assert run(argv, now=lambda: NOW) == 0
     first = state.read_bytes()
-    assert read_state(state).rows() == [
+    assert read_state(state).select("lead_id", "sync_hash", "synced_at").rows() == [
         ("L0000", "hash-L0000", january),
         ("L0001", "hash-L0001", NOW),
         ("L0002", "hash-L0002", NOW),
@@ -584,6 +585,62 @@ def test_mark_synced_merges_over_previous_state_and_is_idempotent(tmp_path: Path
 
     assert run(argv, now=lambda: LATER) == 0  # same sync recorded again, a day later
     assert state.read_bytes() == first
+
+
+def test_mark_synced_records_the_values_the_crm_received(tmp_path: Path) -> None:
+    rows = [
+        {
+            "lead_id": "L1",
+            "score": 83,
+            "tier": "sales_now",
+            "action": "route_to_sales",
+            "assigned_rep_id": "R7",
+            "model_version": "m2",
+            "last_behaviour_date": "2026-02-27",
+        },
+        {"lead_id": "L2"},
+    ]
+    frame = changes_frame(rows)
+    state = tmp_path / "state" / "last_synced.parquet"
+    for name in ["changes.parquet", "changes.csv"]:  # typed, and all text
+        path = write_changes(tmp_path, frame, name)
+        state.unlink(missing_ok=True)
+
+        code = run(
+            ["mark-synced", "--routing", str(path), "--changes", str(path), "--state", str(state)]
+        )
+
+        assert code == 0
+        recorded = read_state(state)
+        assert recorded.schema == STATE_SCHEMA
+        assert recorded.drop("synced_at").rows() == [
+            ("L1", "hash-L1", 83, "sales_now", "route_to_sales", "R7", "m2", date(2026, 2, 27)),
+            ("L2", "hash-L2", 50, "nurture", "nurture_sequence", None, "m1", None),
+        ]
+
+
+def test_an_older_checkpoint_reads_with_unknown_values_and_gains_them_at_the_next_sync(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state" / "last_synced.parquet"
+    january = datetime(2026, 1, 1)
+    write_state_file(state, [("L0000", "hash-L0000", january), ("L0001", "stale", january)])
+
+    older = read_state(state)
+    assert older.schema == STATE_SCHEMA
+    assert older.select(list(RECEIVED_SCHEMA)).null_count().row(0) == (2,) * len(RECEIVED_SCHEMA)
+
+    # an export from before last_behaviour_date existed is recorded too (null date)
+    routing = write_changes(
+        tmp_path, many_leads(1).drop("change_type", "last_behaviour_date"), "routing.parquet"
+    )
+    assert run(["mark-synced", "--routing", str(routing), "--state", str(state)]) == 0
+
+    assert read_state(state).rows() == [
+        # same hash: keeps its synced_at, gains the values
+        ("L0000", "hash-L0000", january, 50, "nurture", "nurture_sequence", None, "m1", None),
+        ("L0001", "stale", january, None, None, None, None, None, None),  # still unknown
+    ]
 
 
 def test_mark_synced_without_changes_records_every_routing_row_except_skipped(
@@ -709,6 +766,18 @@ def test_hubspot_send_posts_batches_in_order_and_marks_synced(tmp_path: Path) ->
     recorded = read_state(state)
     assert recorded.height == 250
     assert recorded["synced_at"].unique().to_list() == [NOW]
+    # what the CRM received, for the next build's change detection
+    assert recorded.row(0, named=True) | {"synced_at": None} == {
+        "lead_id": "L0000",
+        "sync_hash": "hash-L0000",
+        "synced_at": None,
+        "score": 50,
+        "tier": "nurture",
+        "action": "nurture_sequence",
+        "assigned_rep_id": None,
+        "model_version": "m1",
+        "last_behaviour_date": None,
+    }
 
 
 def test_hubspot_send_retries_429_then_succeeds(tmp_path: Path) -> None:

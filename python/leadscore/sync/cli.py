@@ -42,7 +42,7 @@ from leadscore.sync.salesforce import (
     build_salesforce_upsert,
     send_salesforce,
 )
-from leadscore.sync.state import merge_state, read_state, utc_now, write_state
+from leadscore.sync.state import merge_state, read_state, synced_rows, utc_now, write_state
 from leadscore.sync.tables import SyncInputError, parse_field_map, read_table, require_columns
 from leadscore.sync.transport import RetryPolicy, Sleep, Transport, urllib_transport
 
@@ -420,7 +420,7 @@ def _finish_send(
 
 
 def record_synced(synced: pl.DataFrame, state_path: Path, now: datetime) -> str:
-    """Merge `synced` (lead_id, sync_hash) into the checkpoint file; returns a summary."""
+    """Merge `synced` (lead_id, sync_hash, values sent) into the checkpoint; returns a summary."""
     previous = read_state(state_path)
     merged = merge_state(previous, synced, now)
     unchanged = synced.join(previous, on=["lead_id", "sync_hash"], how="semi").height
@@ -436,15 +436,13 @@ def record_synced(synced: pl.DataFrame, state_path: Path, now: datetime) -> str:
 def _run_mark_synced(args: argparse.Namespace, context: _Context) -> int:
     routing = read_table(args.routing)
     require_columns(routing, ["lead_id", "sync_hash"], str(args.routing))
-    routing = routing.select(pl.col("lead_id").cast(pl.String), pl.col("sync_hash").cast(pl.String))
+    routing = synced_rows(routing)
     if args.changes is None:
         synced = routing
     else:
         changes = read_table(args.changes)
         require_columns(changes, ["lead_id", "sync_hash"], str(args.changes))
-        synced = changes.select(
-            pl.col("lead_id").cast(pl.String), pl.col("sync_hash").cast(pl.String)
-        )
+        synced = synced_rows(changes)
         moved_on = synced.join(routing, on=["lead_id", "sync_hash"], how="anti").height
         if moved_on:
             context.say(

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from leadscore.sync.state import synced_rows
 from leadscore.sync.tables import (
     SyncInputError,
     check_unique_targets,
@@ -63,7 +64,7 @@ class HubSpotPlan:
     object_type: str
     id_property: str
     bodies: list[dict[str, Any]]
-    synced: pl.DataFrame  # lead_id, sync_hash of every row in `bodies`
+    synced: pl.DataFrame  # lead_id, sync_hash, values (state.synced_rows) of every row in `bodies`
     skipped: pl.DataFrame  # lead_id, id_field, id_value, reason
 
 
@@ -118,9 +119,7 @@ def build_hubspot_upserts(
         {"inputs": inputs[start : start + batch_size]}
         for start in range(0, len(inputs), batch_size)
     ]
-    synced = partition.rows.select(
-        pl.col("lead_id").cast(pl.String), pl.col("sync_hash").cast(pl.String)
-    )
+    synced = synced_rows(partition.rows)
     return HubSpotPlan(object_type, id_property, bodies, synced, partition.skipped)
 
 

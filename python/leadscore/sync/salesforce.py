@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 
 from leadscore.sync.hubspot import SendResult, describe_error
+from leadscore.sync.state import synced_rows
 from leadscore.sync.tables import (
     SyncInputError,
     check_unique_targets,
@@ -101,7 +102,7 @@ class SalesforcePlan:
     job: dict[str, str]
     header: list[str]
     lines: list[str]  # one rendered CSV record per lead, no line ending
-    synced: pl.DataFrame  # lead_id, sync_hash of every row in `lines`
+    synced: pl.DataFrame  # lead_id, sync_hash, values (state.synced_rows) of every row in `lines`
     skipped: pl.DataFrame  # lead_id, id_field, id_value, reason
 
     def csv_text(self) -> str:
@@ -169,9 +170,7 @@ def build_salesforce_upsert(
         )
         for row in partition.rows.iter_rows(named=True)
     ]
-    synced = partition.rows.select(
-        pl.col("lead_id").cast(pl.String), pl.col("sync_hash").cast(pl.String)
-    )
+    synced = synced_rows(partition.rows)
     return SalesforcePlan(
         job=job_request(object_name, external_id_field),
         header=[external_id_field, *mapping.values()],

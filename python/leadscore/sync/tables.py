@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-# The synced fields of `lead_routing`, in file order (see docs/reverse_etl.md).
+# The columns of `lead_routing`, in file order (see docs/reverse_etl.md).
 ROUTING_COLUMNS: tuple[str, ...] = (
     "lead_id",
     "email",
@@ -33,9 +33,11 @@ ROUTING_COLUMNS: tuple[str, ...] = (
     "model_version",
     "tier_changed_at",
     "sync_hash",
+    # not sent: recorded in the sync checkpoint to tell behaviour from other causes
+    "last_behaviour_date",
 )
-# `lead_routing_changes` holds the same columns plus how the row changed.
-CHANGES_COLUMNS: tuple[str, ...] = (*ROUTING_COLUMNS, "change_type")
+# `lead_routing_changes` holds the same columns plus how and why the row changed.
+CHANGES_COLUMNS: tuple[str, ...] = (*ROUTING_COLUMNS, "change_type", "change_cause")
 
 # A pragmatic email shape check: something@something.tld, no spaces. CRMs reject
 # worse, and one bad id can fail a whole batch, so such rows are skipped instead.
