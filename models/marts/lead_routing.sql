@@ -2,7 +2,10 @@
     action, owner and reasons (the columns leadscore.sync and reverse-ETL
     tools read). No column changes from one build to the next unless what
     the CRM should show changed, so sync_hash (an md5 of every other
-    column) only moves on real changes. -#}
+    column) only moves on real changes. last_behaviour_date (the latest day
+    the lead did something) is not sent and not hashed: the sync checkpoint
+    records it, so lead_routing_changes can tell a change the lead caused
+    from one the model or time caused. -#}
 {%- set synced_columns = [
     'lead_id', 'email', 'score', 'tier', 'action', 'assigned_rep_id',
     'reason_1', 'reason_2', 'reason_3', 'model_version', 'tier_changed_at',
@@ -25,6 +28,10 @@ history as (
 assignments as (
     select * from {{ ref('lead_assignments') }}
     where score_date = (select score_date.score_date from score_date)
+),
+
+behaviour as (
+    {{ leadscore.last_behaviour_dates() | indent(4) }}
 ),
 
 routing as (
@@ -52,17 +59,21 @@ routing as (
 {%- set text_type = dbt.type_string() %}
 
 select
-    *,
+    routing.*,
     -- each field quoted (or null), so no two rows collide by accident
     md5(
         {%- for column in synced_columns %}
             {{- " || ',' ||" if not loop.first }}
             coalesce(
                 '"'
-                || replace(cast({{ column }} as {{ text_type }}), '"', '""')
+                || replace(
+                    cast(routing.{{ column }} as {{ text_type }}), '"', '""'
+                )
                 || '"',
                 'null'
             )
         {%- endfor %}
-    ) as sync_hash
+    ) as sync_hash,
+    behaviour.last_behaviour_date
 from routing
+left join behaviour on routing.lead_id = behaviour.lead_id

@@ -1,19 +1,35 @@
-{#- The reverse-ETL feed: the lead_routing rows whose sync_hash differs
-    from the sync checkpoint, source sync_state.last_synced
+{#- The reverse-ETL feed: the lead_routing rows with a change a CRM user
+    would call one since the version the CRM last received, as recorded in
+    the sync checkpoint, source sync_state.last_synced
     (<export_path>/state/last_synced.parquet, written by
-    `python -m leadscore.sync mark-synced`). change_type is
-    'new' when the CRM never received the lead, 'updated' when it received
-    another version. Without a checkpoint every lead is new. A row stays
-    here until a sync of its current version is marked done, so a failed
-    sync loses nothing: the next build offers the same rows again. -#}
+    `python -m leadscore.sync mark-synced`). A change is a new tier, action
+    or owner, or a score at least var sync_min_score_change points from the
+    score the CRM received; reason wording, day counters and a new model
+    version alone are not (the row sent with the next real change carries
+    them). The comparison is always with what the CRM received, so small
+    moves add up until they make a change.
+
+    change_type is 'new' when the CRM never received the lead, 'updated'
+    when it received another version. change_cause says why (see the yml
+    and docs/reverse_etl.md). A checkpoint row from an older mark-synced
+    (only lead_id, sync_hash, synced_at: what the CRM holds is unknown) is
+    compared by hash, as before, so no real change is ever dropped; the next
+    mark-synced records the values. Without a checkpoint every lead is new.
+    A row stays here until a sync of its current version is marked done, so
+    a failed sync loses nothing: the next build offers the same rows again.
+    -#}
 {%- set checkpoint_file = source('sync_state', 'last_synced') -%}
-{%- set checkpoint = {'exists': false} -%}
-{%- if not leadscore.is_parsing_or_linting() -%}
-    {%- set matches = run_query(
-        "select count(*) from glob(" ~ checkpoint_file ~ ")"
-    ).columns[0].values()[0] -%}
-    {%- do checkpoint.update({'exists': matches > 0}) -%}
+{#- called without the package prefix, so a unit test can override it -#}
+{%- set checkpoint_columns = sync_checkpoint_columns(checkpoint_file) -%}
+{%- set received_columns = leadscore.sync_received_columns() -%}
+{%- set min_score_change = var('sync_min_score_change') -%}
+{%- if min_score_change is not number or min_score_change < 0 -%}
+    {{ exceptions.raise_compiler_error(
+        "var sync_min_score_change must be a number of score points >= 0"
+        ~ " (default 5; 0 lists every change of a synced field); got "
+        ~ min_score_change ~ ".") }}
 {%- endif -%}
+{%- set text_type = dbt.type_string() -%}
 with
 
 routing as (
@@ -21,10 +37,21 @@ routing as (
 ),
 
 last_synced as (
-    {%- if checkpoint.exists %}
+    {%- if checkpoint_columns %}
         select
-            cast(lead_id as {{ dbt.type_string() }}) as lead_id,
-            cast(sync_hash as {{ dbt.type_string() }}) as sync_hash
+            cast(lead_id as {{ text_type }}) as lead_id,
+            cast(sync_hash as {{ text_type }}) as sync_hash,
+            {%- for column in received_columns %}
+                {%- if column[0] in checkpoint_columns %}
+                    cast({{ column[0] }} as {{ column[1] }}) as {{ column[0] }},
+                {%- else %}
+                    cast(null as {{ column[1] }}) as {{ column[0] }},
+                {%- endif %}
+            {%- endfor %}
+            -- tier is never null in lead_routing: a row without it comes
+            -- from an older mark-synced (or a hand-made file)
+            {{ 'tier is not null' if 'tier' in checkpoint_columns else 'false' }}
+                as has_received_values
         from {{ checkpoint_file }}
         -- one row per lead (mark-synced writes one; guard against a
         -- hand-edited file)
@@ -33,23 +60,80 @@ last_synced as (
         ) = 1
     {%- else %}
         select
-            cast(null as {{ dbt.type_string() }}) as lead_id,
-            cast(null as {{ dbt.type_string() }}) as sync_hash
+            cast(null as {{ text_type }}) as lead_id,
+            cast(null as {{ text_type }}) as sync_hash,
+            {%- for column in received_columns %}
+                cast(null as {{ column[1] }}) as {{ column[0] }},
+            {%- endfor %}
+            false as has_received_values
         where false
     {%- endif %}
 ),
 
-changes as (
+-- what moved between the version the CRM received and the current one
+compared as (
     select
-        routing.*,
-        case
-            when last_synced.lead_id is null then 'new' else 'updated'
-        end as change_type
+        routing.lead_id,
+        last_synced.lead_id is not null as was_synced,
+        coalesce(last_synced.has_received_values, false)
+            as has_received_values,
+        (routing.sync_hash is distinct from last_synced.sync_hash)
+            as is_hash_changed,
+        (routing.tier is distinct from last_synced.tier) as is_tier_changed,
+        (routing.action is distinct from last_synced.action)
+            as is_action_changed,
+        (
+            routing.assigned_rep_id
+            is distinct from last_synced.assigned_rep_id
+        ) as is_owner_changed,
+        coalesce(
+            abs(routing.score - last_synced.score) >= {{ min_score_change }},
+            true
+        ) as is_score_moved,
+        (routing.model_version is distinct from last_synced.model_version)
+            as is_model_changed,
+        -- the lead did something the version the CRM received did not know
+        coalesce(
+            routing.last_behaviour_date > last_synced.last_behaviour_date,
+            routing.last_behaviour_date is not null
+        ) as has_new_behaviour
     from routing
     left join last_synced on routing.lead_id = last_synced.lead_id
+),
+
+changes as (
+    select
+        lead_id,
+        case when was_synced then 'updated' else 'new' end as change_type,
+        case
+            when not was_synced then 'new'
+            when not has_received_values then 'resync'
+            when
+                is_owner_changed
+                and not (is_tier_changed or is_action_changed or is_score_moved)
+                then 'owner'
+            when has_new_behaviour then 'behaviour'
+            when is_model_changed then 'model'
+            else 'time'
+        end as change_cause
+    from compared
     where
-        last_synced.lead_id is null
-        or last_synced.sync_hash is distinct from routing.sync_hash
+        not was_synced
+        or (
+            is_hash_changed
+            and (
+                not has_received_values
+                or is_tier_changed
+                or is_action_changed
+                or is_owner_changed
+                or is_score_moved
+            )
+        )
 )
 
-select * from changes
+select
+    routing.*,
+    changes.change_type,
+    changes.change_cause
+from routing
+inner join changes on routing.lead_id = changes.lead_id
