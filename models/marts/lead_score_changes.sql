@@ -3,7 +3,9 @@
     old and new score, the change, and which reasons moved it — reasons
     among the top three now that were not before (gained) and the other
     way round (lost), plus a change of scoring method or model version —
-    in one readable sentence. Leads new since then are not listed. -#}
+    in one readable sentence, and what moved it (move_cause, from
+    lead_scores_compared: behaviour, model or time). Leads new since then
+    are not listed. -#}
 {%- set text_type = dbt.type_string() %}
 with
 
@@ -24,7 +26,10 @@ moved as (
         previous_scoring_method,
         scoring_method,
         previous_model_version,
-        model_version
+        model_version,
+        is_method_changed,
+        has_new_behaviour,
+        move_cause
     from compared
     where score != previous_score
 ),
@@ -88,13 +93,7 @@ changes as (
     select
         moved.*,
         nullif(reason_summaries.reasons_gained, '') as reasons_gained,
-        nullif(reason_summaries.reasons_lost, '') as reasons_lost,
-        coalesce(
-            moved.scoring_method != moved.previous_scoring_method
-            or moved.model_version
-            is distinct from moved.previous_model_version,
-            false
-        ) as is_method_changed
+        nullif(reason_summaries.reasons_lost, '') as reasons_lost
     from moved
     left join reason_summaries on moved.lead_id = reason_summaries.lead_id
 ),
@@ -146,9 +145,18 @@ explained as (
                     changes.reasons_gained is null
                     and changes.reasons_lost is null
                     and not changes.is_method_changed
+                    and changes.has_new_behaviour
                     then
                         'Same top reasons, weighing more or less'
-                        || ' (new activity, or older activity counting less).'
+                        || ' after new activity.'
+                when
+                    changes.reasons_gained is null
+                    and changes.reasons_lost is null
+                    and not changes.is_method_changed
+                    then
+                        'Same top reasons; nothing new from the lead since '
+                        || cast(changes.previous_score_date as {{ text_type }})
+                        || ', its activity aging.'
             end
         ) as change_summary
     from changes

@@ -1,7 +1,12 @@
 {#- Leads whose tier changed since the previous score date in
-    lead_score_history: one row per such lead at the current score date.
-    Leads new since then (no previous row) and leads that left (converted,
-    disqualified) are not alerts. Empty on the first score date. -#}
+    lead_score_history: one row per such lead at the current score date,
+    with what moved it (move_cause, from lead_scores_compared). Only a
+    lead that did something new (move_cause behaviour) and reached a
+    hotter tier escalated; a hotter tier from a new model version or from
+    time alone is 'raised', not an escalation; a colder tier dropped,
+    whatever the cause. Leads new since then (no previous row) and leads
+    that left (converted, disqualified) are not alerts. Empty on the first
+    score date. -#}
 with
 
 score_date as (
@@ -30,6 +35,7 @@ now_and_then as (
         tier as to_tier,
         previous_score,
         score,
+        move_cause,
         reason_1,
         reason_2,
         reason_3
@@ -66,13 +72,15 @@ alerts as (
         now_and_then.from_tier,
         now_and_then.to_tier,
         case
-            when
-                tier_ranks.to_rank > tier_ranks.from_rank then 'escalated'
-            else 'dropped'
+            when tier_ranks.to_rank < tier_ranks.from_rank then 'dropped'
+            -- hotter: an escalation only when the lead did something new
+            when now_and_then.move_cause = 'behaviour' then 'escalated'
+            else 'raised'
         end as direction,
         now_and_then.previous_score,
         now_and_then.score,
         now_and_then.score - now_and_then.previous_score as score_change,
+        now_and_then.move_cause,
 
         -- why, now
         now_and_then.reason_1,
