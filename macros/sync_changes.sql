@@ -17,20 +17,22 @@
     from (
         select
             behaviour.lead_id,
-            behaviour.last_engaged_date as behaviour_date
+            case
+                when behaviour.last_email_unsubscribe_date is null
+                    then behaviour.last_engaged_date
+                when
+                    behaviour.last_engaged_date is null
+                    or behaviour.last_email_unsubscribe_date
+                    > behaviour.last_engaged_date
+                    then behaviour.last_email_unsubscribe_date
+                else behaviour.last_engaged_date
+            end as behaviour_date
         from {{ ref('int_lead_behaviour') }} as behaviour
         where
-            behaviour.as_of_date
-            = (select score_date.score_date from {{ ref('int_score_date') }} as score_date)
-            and not behaviour.is_at_creation
-        union all
-        select
-            behaviour.lead_id,
-            behaviour.last_email_unsubscribe_date as behaviour_date
-        from {{ ref('int_lead_behaviour') }} as behaviour
-        where
-            behaviour.as_of_date
-            = (select score_date.score_date from {{ ref('int_score_date') }} as score_date)
+            behaviour.as_of_date = (
+                select score_date.score_date
+                from {{ ref('int_score_date') }} as score_date
+            )
             and not behaviour.is_at_creation
         union all
         select
@@ -38,8 +40,10 @@
             cast(feedback.given_at as date) as behaviour_date
         from {{ ref('stg_crm__lead_feedback') }} as feedback
         where
-            feedback.given_at
-            < (select score_date.cutoff_at from {{ ref('int_score_date') }} as score_date)
+            feedback.given_at < (
+                select score_date.cutoff_at
+                from {{ ref('int_score_date') }} as score_date
+            )
     ) as dated
     where dated.behaviour_date is not null
     group by dated.lead_id
