@@ -251,6 +251,8 @@ def test_alerts_hold_exactly_the_leads_that_crossed_a_tier_threshold(scenario: S
         **dict.fromkeys(DROPPED, "dropped"),
     }
     assert ("cooling", "dropped", "sales_now", "nurture", date(2025, 3, 5)) in rows
+    causes = query(scenario.run.database, "select distinct move_cause from marts.lead_tier_alerts")
+    assert causes == [("behaviour",)]  # every one of them did something on day 2
 
 
 def test_history_has_one_row_per_lead_per_score_date(scenario: Scenario) -> None:
@@ -295,6 +297,10 @@ def test_changes_feed_holds_exactly_the_leads_whose_synced_fields_changed(
         **dict.fromkeys(CHANGED_AT_DAY_2, "updated"),
         NEW_LEAD: "new",
     }
+    # each of them did something on day 2 (wobble: 30 -> 36, at least
+    # sync_min_score_change points)
+    causes = dict(scenario.changes_day_2.select("lead_id", "change_cause").iter_rows())
+    assert causes == {**dict.fromkeys(CHANGED_AT_DAY_2, "behaviour"), NEW_LEAD: "new"}
 
 
 def test_a_rerun_without_marking_resends_the_same_rows(scenario: Scenario) -> None:
