@@ -64,8 +64,11 @@ compared as (
         ) as has_new_behaviour,
         coalesce(
             current_scores.scoring_method != previous_scores.scoring_method
-            or current_scores.model_version
-            is distinct from previous_scores.model_version,
+            or not coalesce(
+                current_scores.model_version = previous_scores.model_version,
+                current_scores.model_version is null
+                and previous_scores.model_version is null
+            ),
             false
         ) as is_method_changed
     from current_scores
