@@ -51,6 +51,7 @@
         'preflight_horizon_days': {'kind': 'list'},
         'tier_thresholds': {'kind': 'mapping'},
         'tier_actions': {'kind': 'mapping'},
+        'sync_min_score_change': count,
         'export_path': {'kind': 'text'},
         'health_backtest_weeks': whole,
         'health_backtest_max_rows_per_date': {'kind': 'integer', 'min': 1, 'nullable': true},
