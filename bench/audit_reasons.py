@@ -49,7 +49,7 @@ _NEGATIVE = re.compile(
     re.IGNORECASE,
 )
 _ABSENCE = re.compile(r"^\+ (never|no|not|none|without|zero)\b|: 0%?$", re.IGNORECASE)
-_UNKNOWN = re.compile(r"\bunknown\b|\bmissing\b|\bnone\b|\bnan\b|\bnull\b", re.IGNORECASE)
+_UNKNOWN = re.compile(r"\bunknown\b|\bmissing\b|: none\b|\bnan\b|\bnull\b", re.IGNORECASE)
 _RAW = re.compile(
     r"[a-z0-9]+_[a-z0-9]+"  # snake_case
     r"|\b\d+d\b"  # window suffix of a column name: 90d
@@ -85,6 +85,8 @@ _BEHAVIOURS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("video_view", r"video"),
         ("social_engagement", r"social"),
         ("page_view", r"page view|visited the website|website visit"),
+        ("device", r"on mobile"),
+        ("time_of_day", r"in the evening"),
         ("activity", r"activ|engage"),
         ("company_size", r"company size|employees"),
         ("industry", r"industry"),

@@ -31,6 +31,7 @@ from leadscore.ml import (
     train_model,
 )
 from leadscore.ml.importance import permutation_importance_table
+from leadscore.ml.reasons import format_reason, signal
 from leadscore.ml.scoring import predict_frame
 from leadscore.ml.train import version_id
 from polars.testing import assert_frame_equal
@@ -166,9 +167,23 @@ def test_score_leads_output_contract(result: TrainResult, today: pl.DataFrame) -
     assert scores.schema["score"] == pl.Int32
     assert scores.get_column("score").is_between(0, 100).all()
     assert scores.get_column("reason_1").null_count() == 0
-    first = scores.get_column("contributions").list.first().struct.field("contribution")
-    signs = scores.get_column("reason_1").str.slice(0, 1)
-    assert ((first > 0) == (signs == "+")).all()
+    # reason_1 was the top single feature's contribution; since issue 11 it is the top group
+    # of related features whose words agree with the sign: its sign is that of the group's
+    # summed contributions, and its text is a member's value phrased with that sign.
+    every = score_leads(
+        result.bundle, today, ScoringConfig(n_contributions=len(result.bundle.spec.names))
+    )
+    assert every.select("reason_1").equals(scores.select("reason_1"))
+    for row, lead in zip(every.iter_rows(named=True), today.iter_rows(named=True), strict=True):
+        totals: dict[str, float] = {}
+        for c in row["contributions"]:
+            group = signal(c["feature"]).group
+            totals[group] = totals.get(group, 0.0) + c["contribution"]
+        phrased = {
+            format_reason(c["feature"], lead[c["feature"]], totals[signal(c["feature"]).group])
+            for c in row["contributions"]
+        }
+        assert row["reason_1"] in phrased, row["reason_1"]
     assert scores.get_column("model_version").unique().to_list() == [result.bundle.version_id]
 
 

@@ -2,8 +2,9 @@
 
 ``score_leads`` works in batches: prepare features (validate, coerce), preprocess once, take
 the base model's log-odds, calibrate them, place them on the 0-100 scale, compute feature
-contributions from the same preprocessed rows, and turn the three largest (by absolute value)
-into reason texts. Output rows are in input order; the same bundle and rows give the same
+contributions from the same preprocessed rows, and turn the three largest groups of related
+features (by absolute value, words agreeing with the sign; :mod:`leadscore.ml.reasons`) into
+reason texts. Output rows are in input order; the same bundle and rows give the same
 output.
 """
 
@@ -21,7 +22,7 @@ from leadscore.ml.errors import MLInputError
 from leadscore.ml.explain import contributions
 from leadscore.ml.features import FeatureSpec, labelled_rows, prepare_features
 from leadscore.ml.metrics import Evaluation, evaluate_scores
-from leadscore.ml.reasons import format_reason
+from leadscore.ml.reasons import choose_reasons
 from leadscore.ml.scale import percentile_of, to_score
 
 N_REASONS = 3
@@ -114,17 +115,22 @@ def _score_batch(
     order = np.argsort(-np.abs(contrib), axis=1, kind="stable")[:, :k]
     top = np.take_along_axis(contrib, order, axis=1)
     keep = np.abs(top) >= config.min_abs_contribution
-    texts, values = _describe_top(X, bundle.spec, order, top, keep)
+    values = _describe_top(X, bundle.spec, order, keep)
     names = np.array(bundle.spec.names, dtype=object)
+    percentile = percentile_of(probability, bundle.reference)
+    # Reasons: the strongest groups of related features whose words agree with their sign
+    # (leadscore.ml.reasons); the structured contributions below stay per feature.
+    texts = choose_reasons(
+        X, bundle.spec.names, contrib, percentile, config.min_abs_contribution, N_REASONS
+    )
     out: dict[str, Any] = {
         id_column: rows.get_column(id_column),
         "probability": pl.Series(probability, dtype=pl.Float64),
-        "percentile": pl.Series(percentile_of(probability, bundle.reference), dtype=pl.Float64),
+        "percentile": pl.Series(percentile, dtype=pl.Float64),
         "score": pl.Series(to_score(probability, bundle.reference, scale), dtype=pl.Int32),
     }
     for r in range(N_REASONS):
-        column = texts[:, r] if r < k else np.full(n, None, dtype=object)
-        out[f"reason_{r + 1}"] = pl.Series(column.tolist(), dtype=pl.String)
+        out[f"reason_{r + 1}"] = pl.Series(texts[:, r].tolist(), dtype=pl.String)
     structs = []
     for r in range(k):
         part = pl.DataFrame(
@@ -159,55 +165,35 @@ def _describe_top(
     X: pl.DataFrame,
     spec: FeatureSpec,
     order: np.ndarray,
-    top: np.ndarray,
     keep: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Reason texts and value strings for the top contributions (object arrays like ``top``).
+) -> np.ndarray:
+    """Value strings for the top contributions (object array like ``order``).
 
-    Each distinct (feature, value, sign) is formatted once, so a million rows cost little.
+    Each distinct (feature, value) is formatted once, so a million rows cost little.
     """
-    texts = np.full(order.shape, None, dtype=object)
     values = np.full(order.shape, None, dtype=object)
     if order.size == 0:
-        return texts, values
+        return values
     flat_feature = order.ravel()
     flat_keep = keep.ravel()
-    flat_positive = top.ravel() > 0
     flat_row = np.repeat(np.arange(order.shape[0]), order.shape[1])
-    flat_text = texts.reshape(-1)
     flat_value = values.reshape(-1)
     for j in np.unique(flat_feature[flat_keep]):
         name = spec.names[j]
         at = np.flatnonzero(flat_keep & (flat_feature == j))
         is_bool = spec.dtypes.get(name) == "Boolean"
-        part = pl.DataFrame(
-            {
-                "v": X.get_column(name).gather(flat_row[at]),
-                "positive": flat_positive[at],
-            }
-        )
+        part = pl.DataFrame({"v": X.get_column(name).gather(flat_row[at])})
         distinct = part.unique(maintain_order=True)
         described = distinct.with_columns(
             pl.Series(
-                "text",
-                [
-                    format_reason(name, _python_value(v, is_bool), 1.0 if pos else -1.0)
-                    for v, pos in distinct.iter_rows()
-                ],
-                dtype=pl.String,
-            ),
-            pl.Series(
                 "value",
-                [_value_text(v, is_bool) for v, _ in distinct.iter_rows()],
+                [_value_text(v, is_bool) for (v,) in distinct.iter_rows()],
                 dtype=pl.String,
             ),
         )
-        joined = part.join(
-            described, on=["v", "positive"], how="left", nulls_equal=True, maintain_order="left"
-        )
-        flat_text[at] = joined.get_column("text").to_numpy()
+        joined = part.join(described, on="v", how="left", nulls_equal=True, maintain_order="left")
         flat_value[at] = joined.get_column("value").to_numpy()
-    return texts, values
+    return values
 
 
 def _python_value(value: Any, is_bool: bool) -> Any:
