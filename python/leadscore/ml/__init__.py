@@ -65,10 +65,12 @@ Each lead gets per-feature contributions in log-odds relative to a typical refer
 exact ``coefficient x (transformed value - reference mean)`` summed per input feature for the
 logistic model; occlusion (replace the feature by its reference median or most frequent
 category and measure the change in log-odds) for the ``explain_top_k`` most important
-features of gradient boosting, vectorised in batches. The three largest by absolute value
-become text such as "+ 4 pricing-page visits in the last 7 days", "+ Requested a demo 3 days
-ago" or "\u2212 No activity for 120 days"; the top contributions are also returned as
-structured (feature, value, contribution) records for the score-history mart.
+features of gradient boosting, vectorised in batches. :func:`leadscore.ml.reasons.choose_reasons`
+groups related features (a behaviour's counts and recency) into one reason, skips unknown
+values and reasons whose sign contradicts their meaning, and phrases the three strongest in
+stable words such as "+ Requested a demo about 4 months ago" or "\u2212 Lead created over a
+year ago"; the top contributions are also returned as structured (feature, value,
+contribution) records for the score-history mart.
 
 Registry and champion policy (:mod:`leadscore.ml.bundle`, :mod:`leadscore.ml.policy`)
 ------------------------------------------------------------------------------------
