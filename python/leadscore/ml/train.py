@@ -103,6 +103,9 @@ def train_model(
     train, calib, test = apply_split(labelled, split, fc.date_column)
     for part, name in ((train, "training"), (calib, "calibration"), (test, "test")):
         _require_both_classes(part, name, fc.label_column)
+    # A guard for callers that pass a panel straight in (benchmarks, tests): in the build,
+    # ml_training_panel already holds at most max_train_rows labelled rows (sampled in SQL,
+    # so Python never holds more), and neither this nor the refit's guard fires.
     if config.max_train_rows is not None and train.height > config.max_train_rows:
         rng = np.random.default_rng(config.seed)
         keep = np.sort(rng.choice(train.height, size=config.max_train_rows, replace=False))
