@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from leadscore.ml.bundle import dumps_bundle, loads_bundle
@@ -39,7 +38,6 @@ from leadscore.ml.policy import (
     should_promote,
     with_rules_prefix,
 )
-from leadscore.ml.scale import percentile_of, to_score
 from leadscore.ml.scoring import evaluate_bundle, score_leads
 from leadscore.ml.split import split_panel
 from leadscore.ml.train import train_model
@@ -650,24 +648,11 @@ def score_with_champion(
             reason = f"rules score: {latest_run['warning']}"
         else:
             reason = with_rules_prefix(latest_run["action_reason"])
-        # on the percentile scale (the default) the points score is put on it too: a lead's
-        # score is its mid-rank percentile among the leads scored now, so sales gets its
-        # usual share of the hottest leads even while points seldom reach a tier's threshold
-        points = rows.get_column("points_score").cast(pl.Float64).fill_null(0.0).to_numpy()
-        on_percentiles = (scoring is None or scoring.score_scale != "probability") and points.size
-        if on_percentiles:
-            reference = np.sort(points)
-            percentile = pl.Series(percentile_of(points, reference), dtype=pl.Float64)
-            score = pl.Series(to_score(points, reference, "percentile"), dtype=pl.Int32)
-            reason += "; the points score as a percentile of the open leads"
-        else:
-            percentile = pl.Series([None] * rows.height, dtype=pl.Float64)
-            score = rows.get_column("points_score").cast(pl.Int32)
         return rows.select(
             pl.col("lead_id").cast(pl.Utf8),
             pl.lit(None, pl.Float64).alias("probability"),
-            pl.lit(percentile).alias("percentile"),
-            pl.lit(score).alias("score"),
+            pl.lit(None, pl.Float64).alias("percentile"),
+            pl.col("points_score").cast(pl.Int32).alias("score"),
             pl.lit("rules").alias("scoring_method"),
             pl.lit(reason).alias("scoring_method_reason"),
             pl.lit(None, pl.Utf8).alias("model_version"),
