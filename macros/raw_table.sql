@@ -26,8 +26,9 @@
             that give every contract column). -#}
         select
         {%- for column in spec.columns %}
-            cast({{ column[0] }} as varchar) as {{ column[0] }}{{ "," if not loop.last }}
+            cast({{ column[0] }} as varchar) as {{ column[0] }},
         {%- endfor %}
+            {{ leadscore.raw_line_columns() }}
         from {{ source_relation }}
     {%- else -%}
         {%- set located = leadscore.locate_raw_table(table_name, source_relation) -%}
@@ -84,9 +85,84 @@
 {% macro raw_table_empty(spec) %}
     select
     {%- for column in spec.columns %}
-        cast(null as varchar) as {{ column[0] }}{{ "," if not loop.last }}
+        cast(null as varchar) as {{ column[0] }},
     {%- endfor %}
+        {{ leadscore.raw_line_columns() }}
     where false
+{% endmacro %}
+
+
+{#- The two columns every raw table ends with: _raw_line_problem (why a line
+    of a CSV file could not be read, e.g. bytes that are not UTF-8; null on
+    every readable row) and _raw_line_text (that line as read). The base
+    models reject such a row with _raw_line_problem as its reason. -#}
+{% macro raw_line_columns(problem='null', text='null') %}
+    {{ return("cast(" ~ problem ~ " as varchar) as _raw_line_problem, cast("
+        ~ text ~ " as varchar) as _raw_line_text") }}
+{% endmacro %}
+
+
+{#- var raw_encodings for one table: utf-8 (default), utf-16 or latin-1,
+    the encodings DuckDB reads without an extension. -#}
+{% macro raw_encoding(table_name) %}
+    {%- set encodings = var('raw_encodings') or {} -%}
+    {%- do leadscore.check_table_keyed_var('raw_encodings', encodings) -%}
+    {%- set encoding = (encodings.get(table_name) or 'utf-8') | string | lower -%}
+    {%- set known = ['utf-8', 'utf-16', 'latin-1'] -%}
+    {%- if encoding not in known -%}
+        {{ exceptions.raise_compiler_error(
+            "var raw_encodings." ~ table_name ~ " is '" ~ encoding ~ "'; use one of "
+            ~ known | join(', ') ~ " (or re-export the file as UTF-8).") }}
+    {%- endif -%}
+    {{ return(encoding) }}
+{% endmacro %}
+
+
+{#- The lines of a CSV file DuckDB cannot read with the table's options
+    (bytes not in the file's encoding, too many or too few columns, ...):
+    [[line number, problem, line text], ...], from a scan with
+    store_rejects. When they are more than var unreadable_values_stop.share
+    of the lines (and at least min_values of them), or more than 1,000, the
+    file is in a form the project does not read: the build stops, naming
+    the file, a line and the fix. -#}
+{% macro raw_unreadable_lines(table_name, path, options) %}
+    {%- set counted = run_query(
+        "select count(*), max(length(concat_ws(',', *columns(*)))) from read_csv('"
+        ~ path ~ "', " ~ options ~ ", store_rejects = true,"
+        ~ " rejects_table = 'leadscore_csv_rejects',"
+        ~ " rejects_scan = 'leadscore_csv_scans')") -%}
+    {%- set read_rows = counted.columns[0].values()[0] -%}
+    {%- set found = run_query(
+        "select line, error_type, csv_line from leadscore_csv_rejects"
+        ~ " where scan_id = (select max(scan_id) from leadscore_csv_scans)"
+        ~ " order by line, error_type limit 1001") -%}
+    {%- set lines = [] -%}
+    {%- set seen = [] -%}
+    {%- for row in found.rows if row[0] not in seen -%}
+        {%- do seen.append(row[0]) -%}
+        {%- set problem = "unreadable line (not "
+            ~ leadscore.raw_encoding(table_name) ~ "; var raw_encodings)"
+            if row[1] == 'INVALID ENCODING'
+            else "unreadable line (" ~ row[1] | lower ~ ")" -%}
+        {%- do lines.append([row[0], problem, row[2]]) -%}
+    {%- endfor -%}
+    {%- set stop = var('unreadable_values_stop') or {} -%}
+    {%- set share = stop.get('share') -%}
+    {%- set too_many = lines | length > 1000 or (share is not none
+        and lines | length >= stop.get('min_values', 1)
+        and lines | length > share * (read_rows + lines | length)) -%}
+    {%- if too_many -%}
+        {{ exceptions.raise_compiler_error(
+            "Input contract: " ~ (lines | length if lines | length <= 1000
+                else "more than 1,000") ~ " lines of " ~ path ~ " ('" ~ table_name
+            ~ "') cannot be read, e.g. line " ~ lines[0][0] ~ ": " ~ lines[0][1]
+            ~ ": '" ~ lines[0][2][:120] ~ "'. If the file is not UTF-8, set its"
+            ~ " encoding (--vars '{raw_encodings: {" ~ table_name
+            ~ ": latin-1}}'; utf-16 and latin-1 are read), or re-export it as"
+            ~ " UTF-8 CSV with one header row (README: 'Your own data')."
+        ) }}
+    {%- endif -%}
+    {{ return(lines) }}
 {% endmacro %}
 
 
@@ -121,8 +197,15 @@
                 {%- if extension == 'parquet' -%}
                     {%- do found.update({"from": "read_parquet('" ~ path ~ "')"}) -%}
                 {%- else -%}
-                    {%- do found.update({"from": "read_csv('" ~ path
-                        ~ "', header = true, all_varchar = true)"}) -%}
+                    {%- set options = "header = true, all_varchar = true, encoding = '"
+                        ~ leadscore.raw_encoding(table_name) ~ "'" -%}
+                    {%- set bad_lines = leadscore.raw_unreadable_lines(
+                        table_name, path, options) -%}
+                    {#- the unreadable lines are left out of the read and come
+                        back as rejected rows (raw_table_select) -#}
+                    {%- do found.update({"from": "read_csv('" ~ path ~ "', " ~ options
+                        ~ (", ignore_errors = true" if bad_lines else "") ~ ")",
+                        "bad_lines": bad_lines}) -%}
                 {%- endif -%}
                 {%- do found.update({"where": "file " ~ path}) -%}
             {%- endif -%}
@@ -225,6 +308,7 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set expressions = [] -%}
+    {%- set names = [] -%}
     {%- for column in spec.columns -%}
         {%- set name, contract_type, required = column -%}
         {%- if required and name not in holder and name not in defaults -%}
@@ -262,6 +346,7 @@
         {%- else -%}
             {%- do expressions.append("cast(null as varchar) as " ~ name) -%}
         {%- endif -%}
+        {%- do names.append(name) -%}
     {%- endfor -%}
     {#- A typed column whose values are (nearly) all unreadable stops here:
         a format the project does not read (macros/unreadable_values.sql). -#}
@@ -289,6 +374,7 @@
         {%- do custom.update({alias: column[0]}) -%}
         {%- do expressions.append("cast(" ~ leadscore.quote_identifier(column[0])
             ~ " as varchar) as " ~ alias) -%}
+        {%- do names.append(alias) -%}
     {%- endfor %}
     {%- if table_name == 'leads' -%}
         {%- do leadscore.check_custom_properties(custom, located["where"]) -%}
@@ -303,8 +389,25 @@
         {%- endif -%}
     {%- endif %}
     select
-        {{ expressions | join(",\n        ") }}
+        {{ expressions | join(",\n        ") }},
+        {{ leadscore.raw_line_columns() }}
     from {{ located["from"] }}
+    {%- set bad_lines = located.get("bad_lines") or [] -%}
+    {%- if bad_lines %}
+    -- the lines the file's reader could not read, as rows to reject
+    union all
+    select
+        {%- for name in names %}
+        cast(null as varchar) as {{ name }},
+        {%- endfor %}
+        {{ leadscore.raw_line_columns('bad_lines.problem', 'bad_lines.line_text') }}
+    from (values
+        {%- for line in bad_lines %}
+        ({{ leadscore.quote_literal(line[1]) }}, {{ leadscore.quote_literal(
+            "line " ~ line[0] ~ ": " ~ line[2]) }}){{ "," if not loop.last }}
+        {%- endfor %}
+    ) as bad_lines (problem, line_text)
+    {%- endif %}
 {% endmacro %}
 
 

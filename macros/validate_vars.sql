@@ -16,6 +16,7 @@
         'raw_data_path': {'kind': 'text'},
         'raw_schema': {'kind': 'text', 'nullable': true},
         'raw_tables': {'kind': 'mapping'},
+        'raw_encodings': {'kind': 'mapping'},
         'column_map': {'kind': 'mapping'},
         'column_defaults': {'kind': 'mapping'},
         'custom_properties': {'kind': 'list'},

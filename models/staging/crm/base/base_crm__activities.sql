@@ -53,6 +53,8 @@ checked as (
     select
         *,
         coalesce(
+            -- a line of the file that could not be read at all
+            struct_extract(raw_row, '_raw_line_problem'),
             {{ missing_reason('activity_id') }},
             {{ missing_reason('lead_id') }},
             case

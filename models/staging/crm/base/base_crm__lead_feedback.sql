@@ -32,6 +32,8 @@ checked as (
     select
         *,
         coalesce(
+            -- a line of the file that could not be read at all
+            struct_extract(raw_row, '_raw_line_problem'),
             {{ missing_reason('lead_id') }},
             case when given_at_as_given is null then 'missing given_at' end,
             case when given_at is null then 'unreadable given_at' end,

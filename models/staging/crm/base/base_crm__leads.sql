@@ -39,7 +39,8 @@ typed as (
 
         -- custom properties (custom_<name>), kept as text
         source.* exclude (
-            {%- for column in contract_tables()['leads'].columns -%}
+            {%- for column in contract_tables()['leads'].columns
+                + [['_raw_line_problem'], ['_raw_line_text']] -%}
                 {{ column[0] }}{{ ", " if not loop.last }}
             {%- endfor -%}
         ),
@@ -58,6 +59,8 @@ checked as (
     select
         *,
         coalesce(
+            -- a line of the file that could not be read at all
+            struct_extract(raw_row, '_raw_line_problem'),
             {{ missing_reason('lead_id') }},
             case when created_at_as_given is null then 'missing created_at' end,
             case

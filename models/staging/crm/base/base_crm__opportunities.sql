@@ -35,6 +35,8 @@ checked as (
     select
         *,
         coalesce(
+            -- a line of the file that could not be read at all
+            struct_extract(raw_row, '_raw_line_problem'),
             {{ missing_reason('opportunity_id') }},
             case
                 when created_at > current_timestamp

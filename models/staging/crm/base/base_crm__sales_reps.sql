@@ -34,7 +34,11 @@ typed as (
 checked as (
     select
         *,
-        {{ missing_reason('rep_id') }} as rejection_reason
+        coalesce(
+            -- a line of the file that could not be read at all
+            struct_extract(raw_row, '_raw_line_problem'),
+            {{ missing_reason('rep_id') }}
+        ) as rejection_reason
     from typed
 )
 
