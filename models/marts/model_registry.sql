@@ -17,6 +17,18 @@ champion as (
     select version_id
     from {{ ref('ml_champion') }}
     where champion_rank = 1
+),
+
+-- models whose bundle could not be loaded: never scoring again (a mark
+-- covers the runs of its version made before it)
+unusable as (
+    select
+        version_id,
+        ran_at as marked_at,
+        action_reason as unusable_reason
+    from runs
+    where action = 'marked_unusable'
+    qualify row_number() over (partition by version_id order by ran_at desc) = 1
 )
 
 select
@@ -32,6 +44,8 @@ select
     coalesce(
         trained.version_id = (select champion.version_id from champion), false
     ) as is_champion,
+    unusable.version_id is null as is_usable,
+    unusable.unusable_reason,
     trained.train_start,
     trained.train_end,
     trained.validation_start,
@@ -64,3 +78,7 @@ select
     trained.library_versions,
     trained.model_bundle
 from trained
+left join unusable
+    on
+        trained.version_id = unusable.version_id
+        and trained.ran_at < unusable.marked_at

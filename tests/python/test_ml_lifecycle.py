@@ -262,6 +262,49 @@ def test_scoring_falls_back_along_the_champion_ranks_as_given(
     )
 
 
+def test_a_champion_that_cannot_be_loaded_is_marked_unusable_and_replaced(
+    panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame, early_run: pl.DataFrame
+) -> None:
+    """Issue 15: a damaged champion bundle never blocks a build. The registry's writer marks
+    it unusable with the error (a row of its own), the previous usable model is the champion
+    the run decides against, ml_champion leaves the damaged one out, and training replaces it
+    as usual."""
+    earlier = early_run.with_columns(pl.lit(RAN_AT - dt.timedelta(days=21)).alias("ran_at"))
+    damaged = first_run.with_columns(pl.lit(b"not a bundle").alias("model_bundle"))
+    registry = pl.concat([earlier, damaged])
+    damaged_version = damaged.item(0, "version_id")
+
+    # policy never: no training, the earlier model is the champion now, and stays so
+    never = lifecycle(min_labelled=200, retrain_policy="never", train=LOGISTIC)
+    run = training_run(panel, registry, never, score_date, RAN_AT + dt.timedelta(days=1))
+    assert run.get_column("action").to_list() == ["marked_unusable", "kept_champion"]
+    mark = run.row(0, named=True)
+    assert mark["version_id"] == damaged_version
+    assert mark["is_promoted"] is False
+    assert mark["action_reason"].startswith(f"model {damaged_version} cannot be loaded (")
+    assert "the previous usable model, or the points rules, scores instead" in mark["warning"]
+    assert mark["ran_at"] < run.item(1, "ran_at")  # the build's own run stays the latest
+    assert run.item(1, "warning").startswith(f"The champion model {damaged_version} cannot")
+    after = pl.concat([registry, run])
+    assert champion_run(after)["version_id"] == early_run.item(0, "version_id")
+    ranked = champions(after)
+    assert damaged_version not in ranked.get_column("version_id").to_list()
+    assert ranked.item(0, "version_id") == early_run.item(0, "version_id")
+    # a later build does not mark it again
+    again = training_run(panel, after, never, score_date, RAN_AT + dt.timedelta(days=2))
+    assert again.get_column("action").to_list() == ["kept_champion"]
+
+    # no usable model left: policy auto trains as on a first build and promotes
+    auto = lifecycle(min_labelled=200, train=LOGISTIC)
+    fresh = training_run(panel, damaged, auto, score_date, RAN_AT + dt.timedelta(days=1))
+    assert fresh.get_column("action").to_list() == ["marked_unusable", "trained"]
+    assert fresh.item(1, "action_reason") == "no champion model yet"
+    assert fresh.item(1, "is_promoted") is True
+    assert champions(pl.concat([damaged, fresh])).item(0, "version_id") == fresh.item(
+        1, "version_id"
+    )
+
+
 def _horizons(configured: tuple[int, int], rows: list[tuple[int, int, int, int]]) -> pl.DataFrame:
     """An ml_training_preflight table: (horizon, look-back, labelled, converted) per row."""
     return pl.DataFrame(

@@ -6,7 +6,8 @@ Two pure functions, one per dbt model:
   panel, the earlier runs and the settings, decide whether to train (cold start and the
   retraining policy), train a challenger, re-evaluate the current champion on the
   challenger's test window and decide on promotion. Returns ONE row for this build: what
-  was decided and why, and, when a model was trained, its metrics and serialised bundle.
+  was decided and why, and, when a model was trained, its metrics and serialised bundle;
+  before it, a ``marked_unusable`` row for each champion whose bundle cannot be loaded.
 - :func:`score_with_champion` (``models/ml/ml_lead_scores.py``): score the open leads with the
   champion (rank 1 of the ``ml_champion`` model, falling back along its ranks when a bundle
   cannot be read), or with the points score when there is none.
@@ -47,7 +48,7 @@ RUN_SCHEMA: dict[str, pl.DataType] = {
     "run_id": pl.Utf8,
     "score_date": pl.Date,
     "ran_at": pl.Datetime("us"),
-    "action": pl.Utf8,  # trained | kept_champion | cold_start | failed
+    "action": pl.Utf8,  # trained | kept_champion | cold_start | failed | marked_unusable
     "action_reason": pl.Utf8,
     "version_id": pl.Utf8,
     "is_promoted": pl.Boolean,
@@ -164,10 +165,69 @@ def champion_run(runs: pl.DataFrame | None) -> dict[str, Any] | None:
     """
     if runs is None or runs.height == 0:
         return None
-    promoted = runs.filter(pl.col("is_promoted").fill_null(False)).sort(
-        ["ran_at", "run_id"], descending=True
+    # a mark covers the runs of its version made before it: the same version trained again
+    # later (same data, same settings) is a new, loadable bundle
+    marked = (
+        runs.filter(pl.col("action") == UNUSABLE)
+        .group_by("version_id")
+        .agg(pl.col("ran_at").max().alias("_marked_at"))
+    )
+    promoted = (
+        runs.filter(pl.col("is_promoted").fill_null(False))
+        .join(marked, on="version_id", how="left")
+        .filter(pl.col("_marked_at").is_null() | (pl.col("ran_at") > pl.col("_marked_at")))
+        .drop("_marked_at")
+        .sort(["ran_at", "run_id"], descending=True)
     )
     return None if promoted.height == 0 else promoted.row(0, named=True)
+
+
+#: The action of a registry row that marks a model unusable: its bundle cannot be loaded.
+UNUSABLE = "marked_unusable"
+
+
+def unusable_champions(
+    runs: pl.DataFrame | None, score_date: dt.date, ran_at: dt.datetime
+) -> pl.DataFrame:
+    """Registry rows marking every champion, newest first, whose bundle cannot be loaded.
+
+    Walks the champions as :func:`champion_run` picks them: while the champion's bundle cannot
+    be loaded (damaged, or object types outside the allow-list), it gets a row with action
+    ``marked_unusable`` and the error, and the previous promoted model is the champion
+    instead. The runs of that version up to the mark never score again, and ``ml_champion``
+    leaves them out (a later training of the same version is a new bundle). The rows
+    are stamped one microsecond before ``ran_at``: the check comes before this build's run,
+    whose row stays the latest.
+    """
+    marks: list[pl.DataFrame] = []
+    marked_at = ran_at - dt.timedelta(microseconds=1)
+    current = runs
+    while (champion := champion_run(current)) is not None:
+        try:
+            loads_bundle(champion["model_bundle"])
+            break
+        except Exception as error:
+            reason = (
+                f"model {champion['version_id']} cannot be loaded ({type(error).__name__}: "
+                f"{error}); the previous usable model, or the points rules, scores instead"
+            )
+            mark = _row(
+                {
+                    "run_id": f"{score_date.isoformat()}@{marked_at.isoformat()} "
+                    f"{UNUSABLE} {champion['version_id']}",
+                    "score_date": score_date,
+                    "ran_at": marked_at,
+                },
+                action=UNUSABLE,
+                action_reason=reason,
+                version_id=champion["version_id"],
+                is_promoted=False,
+                model_kind=champion["model_kind"],
+                warning=f"The champion {reason}.",
+            )
+            marks.append(mark)
+            current = mark if current is None else pl.concat([current, mark], how="diagonal")
+    return pl.concat(marks) if marks else empty_runs()
 
 
 def training_run(
@@ -179,7 +239,10 @@ def training_run(
     alert: AlertCheck | None = None,
     horizons: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Decide, train and promote for one build; return its one-row run record.
+    """Decide, train and promote for one build; return its run record.
+
+    One row, after one ``marked_unusable`` row for each champion whose bundle cannot be
+    loaded (:func:`unusable_champions`).
 
     Args:
         panel: the labelled training rows (``lead_id``, ``as_of_date``, ``label`` 0/1,
@@ -194,6 +257,32 @@ def training_run(
         horizons: ``ml_training_preflight``: labelled and converted leads per candidate
             horizon and look-back, for the advice a run that cannot learn gives.
     """
+    # a champion that cannot be loaded is marked unusable first (rows of their own), and the
+    # previous usable model is the champion this run decides against
+    marks = unusable_champions(previous_runs, score_date, ran_at)
+    if marks.height:
+        previous_runs = (
+            marks if previous_runs is None else pl.concat([previous_runs, marks], how="diagonal")
+        )
+    run = _training_run(panel, previous_runs, settings, score_date, ran_at, alert, horizons)
+    if not marks.height:
+        return run
+    # the build's warning (its latest run's) says so too
+    warnings = [*marks.get_column("warning").to_list(), run.item(0, "warning")]
+    run = run.with_columns(pl.lit(" ".join(w for w in warnings if w)).alias("warning"))
+    return pl.concat([marks, run])
+
+
+def _training_run(
+    panel: pl.DataFrame,
+    previous_runs: pl.DataFrame | None,
+    settings: LifecycleSettings,
+    score_date: dt.date,
+    ran_at: dt.datetime,
+    alert: AlertCheck | None,
+    horizons: pl.DataFrame | None,
+) -> pl.DataFrame:
+    """:func:`training_run` once unusable champions are marked: its one row."""
     label = settings.train.features.label_column
     date_column = settings.train.features.date_column
     id_column = settings.train.features.id_column

@@ -84,6 +84,16 @@ def promote(database: str, version: str, why: str, by: str, now: dt.datetime) ->
                 f"no trained model {version!r} in {REGISTRY}: `python -m leadscore.registry"
                 " list` shows the versions."
             )
+        # marked unusable after its latest training: its bundle cannot be loaded
+        unusable = connection.execute(
+            f"select action_reason from {REGISTRY} as marks where version_id = ?"
+            " and action = 'marked_unusable' and ran_at > (select max(ran_at)"
+            f" from {REGISTRY} where version_id = marks.version_id and action = 'trained')"
+            " order by ran_at desc limit 1",
+            [version],
+        ).fetchone()
+        if unusable:
+            raise RegistryError(f"{version} is marked unusable: {unusable[0]}.")
         (score_date,) = connection.execute(f"select max(score_date) from {REGISTRY}").fetchone()
         champion = connection.execute(
             f"select version_id from {REGISTRY} where is_promoted"
