@@ -42,9 +42,10 @@ def _data_end(data: Path) -> dt.date:
         raise SystemExit(f"no activities file in {data}")
     reader = "read_parquet" if files[0].suffix == ".parquet" else "read_csv"
     with duckdb.connect() as connection:
-        (end,) = connection.sql(
-            f"select max(cast(occurred_at as timestamp)) from {reader}('{files[0]}')"
-        ).fetchone()
+        ((end,),) = connection.sql(
+            f"select max(try_cast(occurred_at as timestamp)) from {reader}('{files[0]}')"
+            " where try_cast(occurred_at as timestamp) <= current_timestamp"
+        ).fetchall()
     return end.date()
 
 
