@@ -28,6 +28,11 @@ held_out_lists as (
         version_id,
         test_start,
         test_end,
+        -- the lead-dates (null in runs recorded before they were kept)
+        cast(json_extract(test_predictions, '$.lead_id') as varchar[])
+            as lead_ids,
+        cast(json_extract(test_predictions, '$.as_of_date') as date[])
+            as as_of_dates,
         cast(json_extract(test_predictions, '$.label') as integer[])
             as labels,
         cast(json_extract(test_predictions, '$.probability') as double[])
@@ -49,9 +54,9 @@ held_out as (
         'held_out_test' as evaluation_window,
         test_start as window_start,
         test_end as window_end,
-        cast(null as varchar) as lead_id,
-        cast(null as date) as as_of_date,
         version_id as model_version,
+        unnest(lead_ids) as lead_id,
+        unnest(as_of_dates) as as_of_date,
         unnest(range(1, len(labels) + 1)) as evaluation_row,
         unnest(labels) as label,
         unnest(probabilities) as model_probability,

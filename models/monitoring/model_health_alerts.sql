@@ -1,8 +1,9 @@
 {#- The monitoring alerts of this build, one row per alert (see
     health_docs.md, health_alerts): calibration and AUC on
     the most recent var health_recent_weeks labelled weekly as-of dates of
-    the backtest (pooled) that the champion never learned from, drift from model_drift. Raised only while a
-    champion exists. -#}
+    the backtest (pooled) that the champion never learned from, calibration
+    in the slices sales looks at (model_calibration_slices), drift from
+    model_drift. Raised only while a champion exists. -#}
 {%- set psi_drift = var('health_psi_drift') -%}
 {%- set top_k = var('health_drift_top_features') -%}
 with
@@ -17,6 +18,10 @@ backtest as (
 
 drift as (
     select * from {{ ref('model_drift') }}
+),
+
+slices as (
+    select * from {{ ref('model_calibration_slices') }}
 ),
 
 -- the champion (ml_champion)
@@ -258,8 +263,39 @@ top_feature_alerts as (
         and importance_rank <= {{ top_k }}
 ),
 
+-- calibration in the slices sales looks at (model_calibration_slices)
+slice_calibration_alerts as (
+    select
+        'slice_calibration' as kind,
+        slice || '=' || slice_value as subject,
+        actual_rate as metric_value,
+        predicted_rate as threshold,
+        window_start,
+        window_end,
+        'leads with '
+        || slice
+        || ' '
+        || slice_value
+        || ': actual conversion '
+        || cast(round(100 * actual_rate, 1) as {{ dbt.type_string() }})
+        || '% vs predicted '
+        || cast(round(100 * predicted_rate, 1) as {{ dbt.type_string() }})
+        || '% (tolerance '
+        || cast(round(100 * tolerance, 1) as {{ dbt.type_string() }})
+        || ' points) on '
+        || cast(leads as {{ dbt.type_string() }})
+        || ' leads of the as-of dates '
+        || cast(window_start as {{ dbt.type_string() }})
+        || ' to '
+        || cast(window_end as {{ dbt.type_string() }}) as reason
+    from slices
+    where is_off
+),
+
 alerts as (
     select * from calibration_alerts
+    union all
+    select * from slice_calibration_alerts
     union all
     select * from auc_floor_alerts
     union all

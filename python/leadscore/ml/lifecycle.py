@@ -93,7 +93,8 @@ RUN_SCHEMA: dict[str, pl.DataType] = {
     "importance": pl.Utf8,  # JSON list of {feature, importance, ...}
     "library_versions": pl.Utf8,  # JSON
     "model_bundle": pl.Binary,  # skops bytes
-    # JSON {"label": [...], "probability": [...], "score": [...], "points": [...]}: the held-out
+    # JSON {"lead_id": [...], "as_of_date": [...], "label": [...], "probability": [...],
+    # "score": [...], "points": [...]}: the held-out
     # test predictions (seeded sample of at most TEST_PREDICTIONS_MAX rows), for the report's
     # charts: a refitted champion replayed on its test window would be scored in sample
     "test_predictions": pl.Utf8,
@@ -108,10 +109,15 @@ RUN_SCHEMA: dict[str, pl.DataType] = {
 TEST_PREDICTIONS_MAX = 20_000
 
 
-def _test_predictions(test: pl.DataFrame, label: str, points: str, seed: int) -> str:
+def _test_predictions(
+    test: pl.DataFrame, label: str, points: str, seed: int, keys: tuple[str, str]
+) -> str:
     if test.height > TEST_PREDICTIONS_MAX:
         test = test.sample(TEST_PREDICTIONS_MAX, seed=seed)
     columns = {
+        # the lead-dates, so the health marts can slice the held-out rows by lead
+        "lead_id": test.get_column(keys[0]).cast(pl.Utf8).to_list(),
+        "as_of_date": test.get_column(keys[1]).cast(pl.Utf8).to_list(),
         "label": test.get_column(label).cast(pl.Int64).to_list(),
         "probability": [round(p, 6) for p in test.get_column("_probability").to_list()],
         "score": test.get_column("_score").cast(pl.Int64).to_list(),
@@ -466,6 +472,7 @@ def _training_run(
             settings.train.features.label_column,
             settings.train.features.points_column,
             settings.train.seed,
+            (settings.train.features.id_column, settings.train.features.date_column),
         ),
         dropped_features=json.dumps(metadata.get("dropped_features", [])),
         warning=warning,
