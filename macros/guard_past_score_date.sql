@@ -20,7 +20,7 @@
             {%- set latest = run_query(
                 "select cast(max(score_date) as varchar) from " ~ history
             ).columns[0].values()[0] -%}
-            {%- if latest and var('score_date') < latest -%}
+            {%- if latest and (var('score_date') | string) < latest -%}
                 {{ exceptions.raise_compiler_error(
                     "score_date " ~ var('score_date') ~ " is before the latest score date"
                     ~ " this warehouse has built (" ~ latest ~ ", in " ~ history ~ "): a"

@@ -93,8 +93,10 @@
         {{ return('' if value in spec['choices']
             else 'one of ' ~ spec['choices'] | join(', ')) }}
     {%- elif kind == 'date' -%}
-        {%- set ok = value is string
-            and modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', value) -%}
+        {#- YAML reads an unquoted 2026-06-30 in --vars as a date: fine too -#}
+        {%- set text = value | string if value.isoformat is defined else value -%}
+        {%- set ok = text is string
+            and modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', text) -%}
         {{ return('' if ok else 'a date written YYYY-MM-DD') }}
     {%- elif kind == 'mapping' -%}
         {{ return('' if value is mapping else 'a mapping ({key: value, ...})') }}
@@ -140,7 +142,10 @@
 
 {#- A value as the user wrote it, for a message. -#}
 {% macro shown_value(value) %}
-    {{ return("'" ~ value ~ "'" if value is string else value | tojson) }}
+    {%- if value is string or value.isoformat is defined -%}
+        {{ return("'" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return(value | tojson) }}
 {% endmacro %}
 
 

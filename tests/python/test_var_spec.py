@@ -56,3 +56,21 @@ def test_a_misspelt_var_is_warned_about_with_the_var_it_meant(tmp_path: Path) ->
     assert result.returncode == 0, result.stdout[-2000:]
     assert "--vars sets 'retrain_polcy', which is not a var" in result.stdout
     assert "did you mean 'retrain_policy'?" in result.stdout
+
+
+def test_an_unquoted_yaml_date_is_a_score_date(tmp_path: Path) -> None:
+    """`--vars '{score_date: 2026-06-30, mode: backtest}'`, as the README writes it: YAML reads
+    the date as a date, not text, and the build takes it."""
+    database = tmp_path / "db.duckdb"
+    result = run_dbt(
+        [
+            "build",
+            "--select",
+            "country_codes",
+            "--vars",
+            "{score_date: 2026-06-30, mode: backtest}",
+        ],
+        database,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "BACKTEST at score date 2026-06-30" in result.stdout
