@@ -2,7 +2,8 @@
 
 Thin: reads the champions (ml_champion, in rank order), the registry, the scores, the health
 marts (the rows the champion is judged on, model_evaluation_rows, and their calibration
-deciles in model_calibration_bands among them) and the scoring warnings, builds the report data with
+deciles in model_calibration_bands and the calibration by slice among them) and the scoring
+warnings, builds the report data with
 leadscore.report.build_from_tables.report_data_from_tables, writes the page with
 leadscore.report.write_report and returns one row (path, written_at, sections).
 """
@@ -27,6 +28,7 @@ def model(dbt, session):
         drift=dbt.ref("model_drift").pl(),
         alerts=dbt.ref("model_health_alert_history").pl(),
         warnings=dbt.ref("scoring_warnings").pl(),
+        slices=dbt.ref("model_calibration_slices").pl(),
         settings=report_settings(settings),
         generated_at=written_at,
     )

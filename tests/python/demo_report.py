@@ -16,6 +16,7 @@ from leadscore.report.data import (
     ModelCard,
     ReportData,
     ScoreMetrics,
+    SliceCalibration,
     TrainingData,
     TrainingPeriod,
 )
@@ -188,6 +189,14 @@ def demo_report_data(seed: int = 7, n_leads: int = 6000) -> ReportData:
         score_psi=0.043,
         drift_reference="training window vs leads scored in the last 7 days",
         health=health,
+        calibration_slices=[
+            SliceCalibration("tier", "sales_now", 1_140, 0.241, 0.236, 0.060, True, False),
+            SliceCalibration("tier", "nurture", 1_720, 0.072, 0.069, 0.020, True, False),
+            SliceCalibration("tier", "awareness", 3_140, 0.021, 0.022, 0.020, True, False),
+            SliceCalibration("has_bounced", "true", 410, 0.095, 0.051, 0.024, True, True),
+            SliceCalibration("has_bounced", "false", 5_590, 0.061, 0.064, 0.020, True, False),
+            SliceCalibration("lead_source", "partner", 120, 0.110, 0.080, 0.028, False, False),
+        ],
         alerts=[
             Alert(
                 datetime(2026, 11, 1, 5, 2, tzinfo=UTC),

@@ -141,6 +141,30 @@ def test_better_column_names_the_winner(small: ReportData) -> None:
 # --------------------------------------------------------------------------- escaping
 
 
+def test_calibration_by_slice_marks_the_slices_that_are_off() -> None:
+    """Issue 11.4: the report shows every slice, and the ones that are off (alerts) stand out."""
+    data = report_data(
+        card=ModelCard(model_version="v1", scoring_method="model"),
+        calibration_slices=[
+            {"slice": "has_bounced", "slice_value": "true", "leads": 410,
+             "predicted_rate": 0.095, "actual_rate": 0.051, "tolerance": 0.02375,
+             "is_judged": True, "is_off": True},
+            {"slice": "lead_source", "slice_value": "paid_search", "leads": 900,
+             "predicted_rate": 0.06, "actual_rate": 0.061, "tolerance": 0.02,
+             "is_judged": True, "is_off": False},
+        ],
+    )  # fmt: skip
+    html = render_report(data)
+    section = html[html.index("<h2>Calibration by slice</h2>") :]
+    section = section[: section.index("</section>")]
+    off_row = re.search(r'<tr class="bad">(.*?)</tr>', section, re.S)
+    assert off_row is not None
+    assert "Email bounced" in off_row.group(1) and "9.5%" in off_row.group(1)
+    assert "5.1%" in off_row.group(1) and "off" in off_row.group(1)
+    assert "paid search" in section and section.count('class="bad"') == 1
+    assert "1 of 2 slices judged are off" in section
+
+
 def test_names_and_reasons_are_html_escaped() -> None:
     evil = "<script>alert(1)</script>"
     data = report_data(

@@ -382,6 +382,7 @@ def report_data_from_tables(
     settings: ReportSettings,
     generated_at: dt.datetime | None = None,
     warnings: pl.DataFrame | None = None,
+    slices: pl.DataFrame | None = None,
 ) -> ReportData:
     """Everything the model report shows, from the build's tables.
 
@@ -397,6 +398,7 @@ def report_data_from_tables(
         drift: ``model_drift``.
         alerts: ``model_health_alert_history``.
         warnings: ``scoring_warnings`` (``message``), shown at the top of the page.
+        slices: ``model_calibration_slices`` (calibration in the slices sales looks at).
         settings: see :class:`ReportSettings`.
         generated_at: when the report is made (shown in the header).
     """
@@ -437,6 +439,7 @@ def report_data_from_tables(
         tier_thresholds=thresholds,
         score_scale=settings.score_scale,
         calibration=calibration,
+        calibration_slices=() if slices is None or not has_model else slices,
         gains=gains,
         tiers=tiers,
         feature_importance=feature_importance(champion),
@@ -466,6 +469,7 @@ def report_sections(data: ReportData) -> list[str]:
         "calibration": bool(data.calibration),
         "gains": bool(data.gains),
         "tiers": bool(data.tiers),
+        "slices": bool(data.calibration_slices),
         "importance": bool(data.feature_importance),
         "distribution": bool(data.score_histogram),
         "drift": bool(data.drift) or data.score_psi is not None,

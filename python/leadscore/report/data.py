@@ -322,6 +322,21 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class SliceCalibration:
+    """Predicted vs actual conversion in one slice sales looks at (model_calibration_slices):
+    judged from enough leads, off beyond the tolerance (and clearly, not by noise)."""
+
+    slice: str
+    slice_value: str
+    leads: int
+    predicted_rate: float
+    actual_rate: float
+    tolerance: float
+    is_judged: bool
+    is_off: bool
+
+
+@dataclass(frozen=True)
 class TrainingPeriod:
     """One period of the time split the latest training used (or would use)."""
 
@@ -367,6 +382,7 @@ _ROW_FIELDS: dict[str, type] = {
     "drift": DriftRow,
     "health": HealthWeek,
     "alerts": Alert,
+    "calibration_slices": SliceCalibration,
 }
 
 
@@ -427,6 +443,8 @@ class ReportData:
     tier_thresholds: TierThresholds
     score_scale: str
     calibration: Sequence[CalibrationBin] = ()
+    #: Calibration in the slices sales looks at (``marts.model_calibration_slices``).
+    calibration_slices: Sequence[SliceCalibration] = ()
     gains: Sequence[GainsPoint] = ()
     tiers: Sequence[TierRow] = ()
     feature_importance: Sequence[FeatureImportance] = ()

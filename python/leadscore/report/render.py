@@ -46,6 +46,7 @@ SECTION_TITLES: dict[str, str] = {
     "calibration": "Calibration",
     "gains": "Cumulative gains",
     "tiers": "Conversion by tier",
+    "slices": "Calibration by slice",
     "importance": "Feature importance",
     "distribution": "Score distribution",
     "drift": "Drift",
@@ -505,6 +506,51 @@ def _calibration(data: ReportData) -> dict[str, object]:
     return {"empty": None, "chart": _chart(chart), "caption": text}
 
 
+SLICE_NAMES = {
+    "tier": "Tier",
+    "lead_source": "Lead source",
+    "seniority": "Seniority",
+    "company_size": "Company size",
+    "has_bounced": "Email bounced",
+    "has_unsubscribed": "Unsubscribed",
+    "inactive_90_days": "Inactive 90 days",
+}
+
+
+def _slices(data: ReportData) -> dict[str, object]:
+    rows = list(data.calibration_slices)
+    if not rows:
+        return _no_data(
+            "calibration by slice needs the champion's held-out leads with known outcomes; it "
+            "appears once a model scores."
+        )
+    order = list(SLICE_NAMES)
+    rows.sort(key=lambda r: (order.index(r.slice) if r.slice in order else len(order), -r.leads))
+    off = sum(1 for r in rows if r.is_off)
+    judged = sum(1 for r in rows if r.is_judged)
+    return {
+        "empty": None,
+        "rows": [
+            {
+                "slice": SLICE_NAMES.get(r.slice, r.slice),
+                "value": r.slice_value.replace("_", " "),
+                "leads": fmt_count(r.leads),
+                "predicted": fmt_rate(r.predicted_rate),
+                "actual": fmt_rate(r.actual_rate),
+                "tolerance": f"± {fmt_number(r.tolerance * 100, 1)} pts",
+                "status": "off" if r.is_off else ("ok" if r.is_judged else "too few leads"),
+                "cls": "bad" if r.is_off else ("" if r.is_judged else "muted"),
+            }
+            for r in rows
+        ],
+        "caption": (
+            f"{off} of {judged} slices judged are off (each is an alert). A slice is judged "
+            "from enough leads and is off when its actual conversion is further from the "
+            "predicted than the tolerance and clearly beyond noise."
+        ),
+    }
+
+
 def _gains(data: ReportData) -> dict[str, object]:
     scorers = _scorers_in(data.gains)
     if not scorers:
@@ -936,6 +982,7 @@ def render_report(data: ReportData) -> str:
             calibration=_calibration(data),
             gains=_gains(data),
             tiers=_tiers(data),
+            slices=_slices(data),
             importance=_importance(data),
             distribution=_distribution(data),
             drift=_drift(data),
