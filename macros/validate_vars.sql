@@ -47,6 +47,8 @@
         'model_max_train_rows': {'kind': 'integer', 'min': 1, 'nullable': true},
         'model_refit': {'kind': 'flag'},
         'calibration_method': {'kind': 'choice', 'choices': ['sigmoid', 'isotonic']},
+        'negative_signal_features': {'kind': 'list'},
+        'constrain_negative_signals': {'kind': 'flag'},
         'min_test_converted_leads': whole,
         'min_calibration_converted_leads': whole,
         'preflight_horizon_days': {'kind': 'list'},

@@ -56,6 +56,8 @@ VARS_READ: tuple[str, ...] = (
     "model_max_train_rows",
     "model_refit",
     "calibration_method",
+    "negative_signal_features",
+    "constrain_negative_signals",
     "min_test_converted_leads",
     "min_calibration_converted_leads",
     "horizon_days",
@@ -170,6 +172,16 @@ def _flag(values: Mapping[str, Any], name: str) -> bool:
     raise MLInputError(f"var {name} must be true or false; got {value!r}.")
 
 
+def _names(values: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    """A list of non-empty texts (feature names or ``*`` patterns)."""
+    value = _get(values, name)
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(item, str) and item.strip() for item in value
+    ):
+        raise MLInputError(f"var {name} must be a list of feature names; got {value!r}.")
+    return tuple(item.strip() for item in value)
+
+
 def _tier_minimums(values: Mapping[str, Any]) -> tuple[int, int]:
     """(sales_now, nurture) of var tier_thresholds: whole scores 0-100, nurture below."""
     value = _get(values, "tier_thresholds")
@@ -224,6 +236,8 @@ def train_config(values: Mapping[str, Any]) -> TrainConfig:
         max_train_rows=_optional_int(values, "model_max_train_rows", 1),
         refit=_flag(values, "model_refit"),
         tiers=tiers(values),
+        negative_signals=_names(values, "negative_signal_features"),
+        constrain_negative_signals=_flag(values, "constrain_negative_signals"),
     )
 
 

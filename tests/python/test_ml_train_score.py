@@ -76,7 +76,7 @@ def held_out(panel: pl.DataFrame) -> TrainResult:
 
 @pytest.fixture(scope="module")
 def hgb_result(panel: pl.DataFrame) -> TrainResult:
-    return train_model(panel, TRAINED_AT, config(candidates=("hgb",), params=FAST, explain_top_k=8))
+    return train_model(panel, TRAINED_AT, config(candidates=("hgb",), params=FAST))
 
 
 @pytest.fixture(scope="module")
@@ -226,37 +226,20 @@ def test_linear_contributions_add_up_to_the_log_odds_gap(
     np.testing.assert_allclose(totals.list.sum().to_numpy(), raw - baseline, atol=1e-8)
 
 
-def test_occlusion_explains_only_top_features_and_zero_at_reference(
+def test_tree_contributions_add_up_to_the_log_odds_above_the_baseline(
     hgb_result: TrainResult, today: pl.DataFrame
 ) -> None:
     bundle = hgb_result.bundle
-    explained = set(bundle.metadata["explainer"]["explained"])
-    assert bundle.explainer.kind == "occlusion" and len(explained) == 8
-    scores = score_leads(bundle, today, ScoringConfig(n_contributions=8))
-    long = scores.select(pl.col("contributions").explode()).unnest("contributions")
-    assert set(long.get_column("feature").drop_nulls().unique().to_list()) <= explained
-    # A lead whose features all sit at the reference values has no reasons at all.
-    typical = today.head(1).with_columns(
-        pl.lit(None, dtype=pl.Float64).alias(name) for name in bundle.spec.numeric
+    assert bundle.explainer.kind == "tree_path"
+    assert bundle.metadata["explainer"]["explained"] == list(bundle.spec.names)
+    n_features = len(bundle.spec.names)
+    scores = score_leads(bundle, today, ScoringConfig(n_contributions=n_features))
+    _, raw, _ = predict_frame(bundle, prepare_features(today, bundle.spec))
+    totals = scores.get_column("contributions").list.eval(pl.element().struct.field("contribution"))
+    # contributions below ScoringConfig.min_abs_contribution are not listed
+    np.testing.assert_allclose(
+        totals.list.sum().to_numpy(), raw - bundle.explainer.baseline, atol=1e-6 * n_features
     )
-    X = prepare_features(typical, bundle.spec)
-    _, _, transformed = predict_frame(bundle, X)
-    cols = bundle.explainer.columns
-    ref = bundle.explainer.reference
-    values = {
-        name: (float(ref[cols[i]]) if not np.isnan(ref[cols[i]]) else None)
-        for i, name in enumerate(bundle.spec.names)
-        if name in bundle.spec.numeric
-    }
-    at_reference = typical.with_columns(pl.lit(v).alias(k) for k, v in values.items())
-    cats = bundle.base_pipeline.named_steps["preprocess"].named_transformers_["categorical"]
-    at_reference = at_reference.with_columns(
-        pl.lit(cats.categories_[i][int(ref[i])]).alias(name)
-        for i, name in enumerate(bundle.spec.categorical)
-    )
-    row = score_leads(bundle, at_reference).row(0, named=True)
-    assert row["reason_1"] is None and row["contributions"] == []
-    assert transformed.shape[1] == len(bundle.spec.names)
 
 
 def test_hgb_reasons_read_like_the_feature_patterns(

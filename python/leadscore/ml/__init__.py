@@ -61,11 +61,11 @@ the probability times 100 instead.
 
 Reasons (:mod:`leadscore.ml.explain`, :mod:`leadscore.ml.reasons`)
 -----------------------------------------------------------------
-Each lead gets per-feature contributions in log-odds relative to a typical reference lead:
-exact ``coefficient x (transformed value - reference mean)`` summed per input feature for the
-logistic model; occlusion (replace the feature by its reference median or most frequent
-category and measure the change in log-odds) for the ``explain_top_k`` most important
-features of gradient boosting, vectorised in batches. :func:`leadscore.ml.reasons.choose_reasons`
+Each lead gets per-feature contributions in log-odds that add up exactly to its log-odds minus
+a stated baseline: ``coefficient x (transformed value - reference mean)`` summed per input
+feature for the logistic model (baseline: the reference mean row); path attributions through
+every tree for gradient boosting (baseline: the expected log-odds of a training row).
+:func:`leadscore.ml.reasons.choose_reasons`
 groups related features (a behaviour's counts and recency) into one reason, skips unknown
 values and reasons whose sign contradicts their meaning, and phrases the three strongest in
 stable words such as "+ Requested a demo about 4 months ago" or "\u2212 Lead created over a

@@ -12,19 +12,33 @@
 
 Both take the polars frame of :func:`leadscore.ml.features.prepare_features` directly and
 weight classes as configured.
+
+Negative signals (:func:`sign_constraint_plan`, :func:`fit_candidate`): features whose higher
+values mean a worse lead can be held to lowering the score only: a decreasing monotonic
+constraint (``monotonic_cst=-1``) in gradient boosting, coefficients at or below 0 in the
+logistic regression (an active set: a feature whose coefficient comes out positive is left
+out and the model refitted; a left-out feature whose loss gradient at 0 asks for a negative
+coefficient is taken back; the result is the bounded optimum with those coefficients at 0).
 """
 
 from __future__ import annotations
 
+import fnmatch
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
+import polars as pl
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.utils.class_weight import compute_sample_weight
 
 from leadscore.ml.config import ModelParams
+from leadscore.ml.errors import MLInputError
 from leadscore.ml.features import FeatureSpec
 
 CANDIDATES: tuple[str, ...] = ("logistic", "hgb")
@@ -32,12 +46,22 @@ CANDIDATES: tuple[str, ...] = ("logistic", "hgb")
 ONE_TO_ONE: frozenset[str] = frozenset({"hgb"})
 
 
-def build_pipeline(name: str, spec: FeatureSpec, params: ModelParams, seed: int) -> Pipeline:
-    """Return an unfitted candidate pipeline by name (``logistic`` or ``hgb``)."""
+def build_pipeline(
+    name: str,
+    spec: FeatureSpec,
+    params: ModelParams,
+    seed: int,
+    decreasing: frozenset[str] = frozenset(),
+) -> Pipeline:
+    """Return an unfitted candidate pipeline by name (``logistic`` or ``hgb``).
+
+    ``decreasing``: features gradient boosting may only decrease in (``monotonic_cst``); the
+    logistic regression's sign constraints need its fit (:func:`fit_candidate`).
+    """
     if name == "logistic":
         return build_logistic_pipeline(spec, params, seed)
     if name == "hgb":
-        return build_hgb_pipeline(spec, params, seed)
+        return build_hgb_pipeline(spec, params, seed, decreasing)
     raise ValueError(f"unknown candidate model {name!r}; choose from {list(CANDIDATES)}")
 
 
@@ -113,8 +137,13 @@ def logistic_output_features(pipeline: Pipeline, spec: FeatureSpec) -> np.ndarra
     return columns
 
 
-def build_hgb_pipeline(spec: FeatureSpec, params: ModelParams, seed: int) -> Pipeline:
-    """Gradient boosting with native categorical support; output columns follow ``spec.names``."""
+def build_hgb_pipeline(
+    spec: FeatureSpec, params: ModelParams, seed: int, decreasing: frozenset[str] = frozenset()
+) -> Pipeline:
+    """Gradient boosting with native categorical support; output columns follow ``spec.names``.
+
+    Features in ``decreasing`` get a decreasing monotonic constraint (numerics only).
+    """
     transformers: list[tuple[str, object, list[str]]] = []
     if spec.categorical:
         encoder = OrdinalEncoder(
@@ -135,8 +164,205 @@ def build_hgb_pipeline(spec: FeatureSpec, params: ModelParams, seed: int) -> Pip
         min_samples_leaf=params.hgb_min_samples_leaf,
         l2_regularization=params.hgb_l2,
         categorical_features=list(range(len(spec.categorical))) or None,
+        monotonic_cst=(
+            [-1 if name in decreasing else 0 for name in spec.names]
+            if decreasing & set(spec.numeric)
+            else None
+        ),
         early_stopping=False,
         class_weight=params.class_weight,
         random_state=seed,
     )
     return Pipeline([("preprocess", pre), ("model", model)])
+
+
+@dataclass(frozen=True)
+class SignPlan:
+    """How the negative signals of one panel are handled.
+
+    Attributes:
+        enabled: var ``constrain_negative_signals``.
+        decreasing: the listed features in the model, held to lowering the score.
+        left_out: ``[{"feature", "why"}]``: listed features left out of the model (null on
+            some training rows).
+        absent: listed names (or patterns) that match no feature of the panel.
+    """
+
+    enabled: bool
+    decreasing: frozenset[str]
+    left_out: list[dict[str, str]]
+    absent: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (stored in the bundle's metadata)."""
+        return {
+            "enabled": self.enabled,
+            "decreasing": sorted(self.decreasing),
+            "left_out": self.left_out,
+            "absent": self.absent,
+        }
+
+
+def sign_constraint_plan(
+    X: pl.DataFrame, spec: FeatureSpec, listed: tuple[str, ...], enabled: bool
+) -> SignPlan:
+    """Which features of the prepared training rows ``X`` are negative signals, and how.
+
+    ``listed`` holds names or ``*`` patterns; those matching nothing are reported in
+    ``absent`` and otherwise ignored (an export without activities has no bounce counts).
+    A matching numeric feature that is null on some training rows is left out: monotonic
+    constraints and sign bounds govern values, not missingness, so for a feature like
+    ``days_since_last_email_bounce`` (null when the lead never bounced) "never" could still
+    score above "happened"; the flag and the counts of the same signal stay in the model.
+
+    Raises:
+        MLInputError: a listed feature is categorical.
+    """
+    matched: list[str] = []
+    absent: list[str] = []
+    for pattern in listed:
+        hits = [name for name in spec.names if fnmatch.fnmatchcase(name, pattern)]
+        if not hits:
+            absent.append(pattern)
+        matched.extend(h for h in hits if h not in matched)
+    categorical = [name for name in matched if name in spec.categorical]
+    if categorical and enabled:
+        raise MLInputError(
+            f"negative signals must be numbers or flags; {categorical} are categorical (a "
+            "category has no direction). Remove them from var negative_signal_features or "
+            "turn a category into a flag in the feature model (e.g. is_student)."
+        )
+    if not enabled:
+        return SignPlan(enabled=False, decreasing=frozenset(), left_out=[], absent=absent)
+    nulls = X.select(pl.col(matched).null_count()).row(0, named=True) if matched else {}
+    left_out = [
+        {
+            "feature": name,
+            "why": (
+                f"negative signal null on {nulls[name]} of {X.height} training rows: left "
+                "out, as no sign constraint governs missing values (var "
+                "constrain_negative_signals)"
+            ),
+        }
+        for name in matched
+        if nulls[name] > 0
+    ]
+    out = {d["feature"] for d in left_out}
+    decreasing = frozenset(name for name in matched if name not in out)
+    return SignPlan(enabled=True, decreasing=decreasing, left_out=left_out, absent=absent)
+
+
+@dataclass(frozen=True, eq=False)
+class FittedCandidate:
+    """A fitted candidate and the features it uses.
+
+    Attributes:
+        pipeline: the fitted ``Pipeline(preprocess, model)``.
+        spec: its features (the logistic regression's may lack negative signals held at 0).
+        held_at_zero: ``[{"feature", "why"}]``: negative signals the logistic regression left
+            out because their coefficient would have raised the score.
+    """
+
+    pipeline: Pipeline
+    spec: FeatureSpec
+    held_at_zero: list[dict[str, str]]
+
+
+def fit_candidate(
+    name: str,
+    spec: FeatureSpec,
+    params: ModelParams,
+    seed: int,
+    X: pl.DataFrame,
+    y: np.ndarray,
+    decreasing: frozenset[str] = frozenset(),
+) -> FittedCandidate:
+    """Fit a candidate with the negative signals in ``decreasing`` held to lowering the score.
+
+    Gradient boosting: one fit with ``monotonic_cst``. Logistic regression: an active set.
+    Fit; leave out the constrained features whose coefficient is positive; refit; take back a
+    left-out feature when the loss gradient at coefficient 0 asks for a negative coefficient
+    (the one asking most first); repeat until neither happens. Constrained numerics have no
+    nulls (:func:`sign_constraint_plan`), so each maps to one scaled column whose coefficient
+    has the sign of its effect. Left-out features are dropped from the spec: the model is a
+    plain pipeline, the bounded optimum with their coefficients at 0.
+    """
+    X = X.select(spec.names)
+    constrained = decreasing & set(spec.numeric)
+    if name != "logistic" or not constrained:
+        pipe = build_pipeline(name, spec, params, seed, constrained).fit(X, y)
+        return FittedCandidate(pipeline=pipe, spec=spec, held_at_zero=[])
+    out: set[str] = set()
+    weights = compute_sample_weight(params.class_weight, y) if params.class_weight else None
+    for _ in range(2 * len(constrained) + 2):
+        current = spec.subset(set(spec.names) - out)
+        pipe = build_pipeline(name, current, params, seed).fit(X.select(current.names), y)
+        coef = _feature_coefficients(pipe, current)
+        wrong = {f for f in constrained - out if coef[f] > 0}
+        if wrong:
+            out |= wrong
+            continue
+        back = _wants_negative(pipe, current, X, y, weights, sorted(out))
+        if back is None:
+            break
+        out.discard(back)
+    else:  # no convergence: make sure the result is feasible
+        current = spec.subset(set(spec.names) - out)
+        pipe = build_pipeline(name, current, params, seed).fit(X.select(current.names), y)
+        coef = _feature_coefficients(pipe, current)
+        wrong = {f for f in constrained - out if coef[f] > 0}
+        if wrong:
+            out |= wrong
+            current = spec.subset(set(spec.names) - out)
+            pipe = build_pipeline(name, current, params, seed).fit(X.select(current.names), y)
+    held = [
+        {
+            "feature": f,
+            "why": (
+                "negative signal whose logistic coefficient would raise the score: held at 0 "
+                "(var constrain_negative_signals)"
+            ),
+        }
+        for f in spec.names
+        if f in out
+    ]
+    return FittedCandidate(pipeline=pipe, spec=current, held_at_zero=held)
+
+
+def _feature_coefficients(pipe: Pipeline, spec: FeatureSpec) -> dict[str, float]:
+    """The largest logistic coefficient among each feature's output columns."""
+    columns = logistic_output_features(pipe, spec)
+    coef = np.asarray(pipe.named_steps["model"].coef_[0], dtype=np.float64)
+    return {name: float(coef[columns == i].max()) for i, name in enumerate(spec.names)}
+
+
+def _wants_negative(
+    pipe: Pipeline,
+    spec: FeatureSpec,
+    X: pl.DataFrame,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    candidates: list[str],
+) -> str | None:
+    """The left-out feature whose loss gradient at coefficient 0 is most positive, if any.
+
+    The (weighted) log loss changes with a new column's coefficient ``b`` at ``b = 0`` by
+    ``g = sum_i w_i (p_i - y_i) x_i``; ``g > 0`` means a negative ``b`` lowers the loss, so
+    the bound is not binding and the feature belongs back in the model. The L2 penalty adds
+    nothing at 0; the column is standardised as the pipeline would (any positive scale keeps
+    the sign of ``g``).
+    """
+    if not candidates:
+        return None
+    p = pipe.predict_proba(X.select(spec.names))[:, 1]
+    residual = (p - y) * (weights if weights is not None else 1.0)
+    best, best_g = None, 0.0
+    for name in candidates:
+        column = X.get_column(name).cast(pl.Float64).to_numpy()
+        std = column.std()
+        if not np.isfinite(std) or std == 0:
+            continue
+        g = float(residual @ ((column - column.mean()) / std)) / y.size
+        if g > best_g + 1e-10:
+            best, best_g = name, g
+    return best

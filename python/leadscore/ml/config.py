@@ -136,8 +136,18 @@ class TrainConfig:
         max_features: var ``model_max_features``: if set, refit on the top-k features by
             importance and keep the smaller model only if its selection metric is within
             ``max_features_tolerance`` of the full.
-        explain_top_k: gradient boosting explains (by occlusion) only the top-k features by
-            importance; the linear model explains all features exactly.
+        negative_signals: var ``negative_signal_features``: features (names, or patterns with
+            ``*`` such as ``n_email_bounce_*``) whose higher values mean a worse lead (a
+            bounce, an unsubscribe, a sales rejection, ...). Names absent from a panel are
+            ignored; a listed categorical is an error (a category has no direction).
+        constrain_negative_signals: var of that name. On: those features can only lower the
+            score. Gradient boosting gets a decreasing monotonic constraint on each; the
+            logistic regression keeps their coefficients at or below 0 (a feature whose
+            coefficient would be positive is left out and the model refitted, until none
+            is). A listed feature that is null on some training rows (e.g.
+            ``days_since_last_email_bounce``, null when it never happened) is left out of the
+            model: no constraint orders "never" against "happened" (see
+            :func:`leadscore.ml.candidates.sign_constraint_plan`).
         max_train_rows: var ``model_max_train_rows``: if set, a seeded subsample of training
             rows bounds time and memory.
         refit: var ``model_refit``: after selection, calibration and the held-out metrics, fit
@@ -162,7 +172,8 @@ class TrainConfig:
     importance_max_rows: int = 20_000
     max_features: int | None
     max_features_tolerance: float = 0.005
-    explain_top_k: int = 10
+    negative_signals: tuple[str, ...]
+    constrain_negative_signals: bool
     max_train_rows: int | None
     refit: bool
     refit_folds: int = 3

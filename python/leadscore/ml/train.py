@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import platform
 from dataclasses import dataclass
 from typing import Any
@@ -23,15 +24,17 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
-from sklearn.pipeline import Pipeline
 
 import leadscore
 from leadscore.ml.bundle import ModelBundle
 from leadscore.ml.candidates import (
     CANDIDATES,
     ONE_TO_ONE,
+    FittedCandidate,
     build_pipeline,
+    fit_candidate,
     logistic_output_features,
+    sign_constraint_plan,
 )
 from leadscore.ml.config import TrainConfig, config_to_dict
 from leadscore.ml.errors import MLInputError
@@ -48,6 +51,8 @@ from leadscore.ml.metrics import Evaluation
 from leadscore.ml.scale import reference_distribution, to_score
 from leadscore.ml.scoring import calibrated_probability, evaluate_with_points
 from leadscore.ml.split import TimeSplit, apply_split, split_panel
+
+LOG = logging.getLogger(__name__)
 
 _HIGHER_IS_BETTER = {"pr_auc": True, "roc_auc": True, "log_loss": False, "brier": False}
 
@@ -127,6 +132,15 @@ def train_model(
             )
         spec = spec.subset(set(spec.names) - names)
         X_train = X_train.select(spec.names)
+    # 0b. Negative signals (var negative_signal_features) may only lower the score while var
+    #     constrain_negative_signals is on; those null on some rows are left out.
+    signs = sign_constraint_plan(
+        X_train, spec, config.negative_signals, config.constrain_negative_signals
+    )
+    if signs.left_out:
+        spec = spec.subset(set(spec.names) - {d["feature"] for d in signs.left_out})
+        X_train = X_train.select(spec.names)
+    decreasing = signs.decreasing
     X_cal = prepare_features(calib, spec)
     X_test = prepare_features(test, spec)
     y_train = _labels(train, fc.label_column)
@@ -135,15 +149,19 @@ def train_model(
 
     # 1. Fit every candidate on the training dates; compare them on the calibration dates.
     metric = config.selection_metric
-    fitted: dict[str, Pipeline] = {}
+    fitted: dict[str, FittedCandidate] = {}
     values: dict[str, float] = {}
     for name in config.candidates:
-        pipe = build_pipeline(name, spec, config.params, config.seed).fit(X_train, y_train)
-        fitted[name] = pipe
-        values[name] = _metric(metric, y_cal, pipe.predict_proba(X_cal)[:, 1])
+        fit = fit_candidate(name, spec, config.params, config.seed, X_train, y_train, decreasing)
+        fitted[name] = fit
+        values[name] = _metric(
+            metric, y_cal, fit.pipeline.predict_proba(X_cal.select(fit.spec.names))[:, 1]
+        )
     higher = _HIGHER_IS_BETTER[metric]
     selected = max(config.candidates, key=lambda n: values[n] if higher else -values[n])
-    pipe = fitted[selected]
+    pipe, spec = fitted[selected].pipeline, fitted[selected].spec
+    held_at_zero = fitted[selected].held_at_zero
+    X_train, X_cal, X_test = (X.select(spec.names) for X in (X_train, X_cal, X_test))
 
     # 2. Permutation importance of the selected model on the calibration dates.
     importance = permutation_importance_table(
@@ -163,10 +181,10 @@ def train_model(
     reduction: dict[str, Any] = {"requested": config.max_features, "kept": False}
     if config.max_features is not None and config.max_features < len(spec.names):
         top = set(importance.get_column("feature").head(config.max_features).to_list())
-        small_spec = spec.subset(top)
-        small = build_pipeline(selected, small_spec, config.params, config.seed).fit(
-            X_train.select(small_spec.names), y_train
+        small_fit = fit_candidate(
+            selected, spec.subset(top), config.params, config.seed, X_train, y_train, decreasing
         )
+        small_spec, small = small_fit.spec, small_fit.pipeline
         small_value = _metric(
             metric, y_cal, small.predict_proba(X_cal.select(small_spec.names))[:, 1]
         )
@@ -179,10 +197,8 @@ def train_model(
         if loss <= config.max_features_tolerance:
             reduction["kept"] = True
             spec, pipe = small_spec, small
+            held_at_zero = held_at_zero + small_fit.held_at_zero
             X_cal, X_test = X_cal.select(spec.names), X_test.select(spec.names)
-    importance = importance.with_columns(
-        pl.col("feature").is_in(list(spec.names)).alias("in_model")
-    )
 
     # 4. Calibrate on the calibration dates; the test dates stay unseen.
     model = CalibratedClassifierCV(FrozenEstimator(pipe), method=config.calibration)
@@ -205,20 +221,45 @@ def train_model(
         config.tiers,
         config.calibration_bins,
     )
-    importance_order = importance.filter("in_model").get_column("feature").to_list()
 
     # 6. Refit on every labelled row the score date allows (the newest outcomes included):
     #    the held-out metrics above stay those of the model selected and calibrated before.
-    refit = _refit(labelled, selected, spec, config)
+    refit = _refit(labelled, selected, spec, config, decreasing)
     if refit["done"]:
         model = refit.pop("model")
+        spec = refit.pop("spec")
+        held_at_zero = held_at_zero + refit.pop("held_at_zero")
         pipe = model.calibrated_classifiers_[0].estimator
+        X_val = X_val.select(spec.names)
         transformed = np.asarray(pipe.named_steps["preprocess"].transform(X_val), dtype=np.float64)
         raw = np.asarray(pipe.named_steps["model"].decision_function(transformed), np.float64)
         reference = reference_distribution(
             calibrated_probability(model, raw), config.reference_size
         )
-    explainer = build_explainer(pipe, spec, transformed, importance_order, config.explain_top_k)
+    explainer = build_explainer(pipe, spec, transformed)
+    importance = importance.with_columns(
+        pl.col("feature").is_in(list(spec.names)).alias("in_model")
+    )
+    sign_constraints = signs.to_dict() | {
+        "model_kind": selected,
+        "decreasing": sorted(decreasing & set(spec.names)),
+        "held_at_zero": held_at_zero,
+        "how": (
+            "monotonic_cst=-1"
+            if selected == "hgb"
+            else "coefficients <= 0 (active set: features held at 0 left out)"
+        ),
+    }
+    if signs.enabled:
+        LOG.info(
+            "negative signals (%s): constrained %s; left out (null on some rows) %s; held at 0 "
+            "%s; absent %s",
+            selected,
+            sign_constraints["decreasing"],
+            [d["feature"] for d in signs.left_out],
+            [d["feature"] for d in held_at_zero],
+            signs.absent,
+        )
 
     candidates = pl.DataFrame(
         {
@@ -250,7 +291,8 @@ def train_model(
         "counts": counts,
         "params": params,
         "features": list(spec.names),
-        "dropped_features": dropped,
+        "dropped_features": dropped + signs.left_out + held_at_zero,
+        "sign_constraints": sign_constraints,
         "candidates": candidates.to_dicts(),
         "feature_reduction": reduction,
         "refit": refit,
@@ -259,6 +301,7 @@ def train_model(
         "explainer": {
             "kind": explainer.kind,
             "explained": [spec.names[i] for i in explainer.explained],
+            "baseline": explainer.baseline,
         },
         "library_versions": library_versions(),
     }
@@ -282,14 +325,21 @@ def train_model(
 
 
 def _refit(
-    labelled: pl.DataFrame, selected: str, spec: FeatureSpec, config: TrainConfig
+    labelled: pl.DataFrame,
+    selected: str,
+    spec: FeatureSpec,
+    config: TrainConfig,
+    decreasing: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Fit the selected candidate again on every labelled row, calibrated out of fold.
 
     ``CalibratedClassifierCV(ensemble=False)`` fits the calibrator on out-of-fold
     predictions (folds grouped by lead, so no lead is in both halves of a fold) and the
-    pipeline on all rows. Returns ``{"done": True, "model": ..., rows, positive, leads,
-    start, end, folds}`` or ``{"done": False, "reason": ...}``.
+    pipeline on all rows. With sign constraints on a logistic model, the active set runs again
+    on all rows first (it may hold more negative signals at 0 than on the training dates);
+    the fold models, which only calibrate, use its features. Returns ``{"done": True,
+    "model": ..., "spec": ..., "held_at_zero": [...], rows, positive, leads, start, end,
+    folds}`` or ``{"done": False, "reason": ...}``.
     """
     fc = config.features
     if not config.refit:
@@ -308,11 +358,16 @@ def _refit(
             "reason": f"{converted} converted leads are too few for {folds} calibration folds",
         }
     X = prepare_features(rows, spec)
+    held_at_zero: list[dict[str, str]] = []
+    if selected == "logistic" and decreasing & set(spec.names):
+        fit = fit_candidate(selected, spec, config.params, config.seed, X, y, decreasing)
+        spec, held_at_zero = fit.spec, fit.held_at_zero
+        X = X.select(spec.names)
     cv = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=config.seed)
     splits = list(cv.split(np.zeros(rows.height), y, groups))
     if any(len(np.unique(y[train])) < 2 or len(np.unique(y[test])) < 2 for train, test in splits):
         return {"done": False, "reason": "a calibration fold lacks one of the two outcomes"}
-    base = build_pipeline(selected, spec, config.params, config.seed)
+    base = build_pipeline(selected, spec, config.params, config.seed, decreasing)
     model = CalibratedClassifierCV(base, method=config.calibration, cv=splits, ensemble=False)
     model.fit(X, y)
     model.cv = folds  # the fold indices are not worth storing in the bundle
@@ -320,6 +375,8 @@ def _refit(
     return {
         "done": True,
         "model": model,
+        "spec": spec,
+        "held_at_zero": held_at_zero,
         "rows": rows.height,
         "positive": int(y.sum()),
         "leads": rows.get_column(fc.id_column).n_unique(),
