@@ -170,3 +170,16 @@ def test_a_categorical_negative_signal_is_refused(panel: pl.DataFrame) -> None:
         sign_constraint_plan(X, spec, ("seniority", "has_bounced"), True)
     # off, the list is not even checked
     assert not sign_constraint_plan(X, spec, ("seniority",), False).decreasing
+
+
+def test_the_vars_are_read_and_checked() -> None:
+    from leadscore import settings
+    from project_settings import project_vars
+
+    default = settings.train_config(project_vars())
+    assert default.constrain_negative_signals is True
+    assert {"has_bounced", "n_email_bounce_*", "is_free_email"} <= set(default.negative_signals)
+    with pytest.raises(MLInputError, match="var negative_signal_features must be a list"):
+        settings.train_config(project_vars(negative_signal_features="has_bounced"))
+    with pytest.raises(MLInputError, match="var constrain_negative_signals must be true or false"):
+        settings.train_config(project_vars(constrain_negative_signals="sometimes"))
