@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 import pytest
 from leadscore.ml import ModelParams, TrainConfig, TrainResult, train_model
-from leadscore.ml.candidates import fit_candidate, sign_constraint_plan
+from leadscore.ml.candidates import READD_GRADIENT, fit_candidate, sign_constraint_plan
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.features import infer_feature_spec, prepare_features
 from leadscore.ml.scoring import predict_frame
@@ -144,7 +144,7 @@ def test_the_run_records_what_was_constrained_and_left_out(
 
 
 def test_the_active_set_reaches_the_bounded_optimum(panel: pl.DataFrame) -> None:
-    """Held at 0, a coefficient's loss gradient points up (KKT); the others stay <= 0."""
+    """Held at 0, a coefficient's loss gradient points up (KKT, up to the solver's noise)."""
     rows = panel.filter(pl.col("label").is_not_null())
     cfg = config("logistic")
     spec = infer_feature_spec(rows, cfg.features)
@@ -159,8 +159,9 @@ def test_the_active_set_reaches_the_bounded_optimum(panel: pl.DataFrame) -> None
     weight = np.where(y == 1, y.size / (2 * y.sum()), y.size / (2 * (y.size - y.sum())))
     for name in held:
         column = X.get_column(name).cast(pl.Float64).to_numpy()
-        gradient = ((p - y) * weight) @ (column - column.mean())
-        assert gradient < 0, f"{name}: a negative coefficient would fit better"
+        z = (column - column.mean()) / column.std()
+        gradient = ((p - y) * weight) @ z / y.size
+        assert gradient <= READD_GRADIENT, f"{name}: a negative coefficient would fit better"
 
 
 def test_a_categorical_negative_signal_is_refused(panel: pl.DataFrame) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -279,42 +280,60 @@ def fit_candidate(
 ) -> FittedCandidate:
     """Fit a candidate with the negative signals in ``decreasing`` held to lowering the score.
 
-    Gradient boosting: one fit with ``monotonic_cst``. Logistic regression: an active set.
-    Fit; leave out the constrained features whose coefficient is positive; refit; take back a
-    left-out feature when the loss gradient at coefficient 0 asks for a negative coefficient
-    (the one asking most first); repeat until neither happens. Constrained numerics have no
-    nulls (:func:`sign_constraint_plan`), so each maps to one scaled column whose coefficient
-    has the sign of its effect. Left-out features are dropped from the spec: the model is a
-    plain pipeline, the bounded optimum with their coefficients at 0.
+    Gradient boosting: one fit with ``monotonic_cst``. Logistic regression: an active set on
+    the preprocessed columns (preprocessed once: each numeric column is imputed and scaled on
+    its own, so leaving a feature out leaves the other columns as they are). Fit; leave out
+    the constrained features with a positive coefficient; refit; take back a left-out
+    feature when the loss gradient at coefficient 0 asks for a clearly negative coefficient
+    (:data:`READD_GRADIENT`; each feature at most once, so near-zero effects cannot make it
+    cycle); repeat until neither happens. Left-out features are dropped from the spec and the
+    pipeline fitted once more on it (the same columns, so the same coefficients): a plain
+    pipeline, the bounded optimum with their coefficients at 0.
     """
     X = X.select(spec.names)
     constrained = decreasing & set(spec.numeric)
+    pipe = build_pipeline(name, spec, params, seed, constrained).fit(X, y)
     if name != "logistic" or not constrained:
-        pipe = build_pipeline(name, spec, params, seed, constrained).fit(X, y)
         return FittedCandidate(pipeline=pipe, spec=spec, held_at_zero=[])
-    out: set[str] = set()
+    columns = logistic_output_features(pipe, spec)
+    Z = np.asarray(pipe.named_steps["preprocess"].transform(X), dtype=np.float64)
+    index = {f: np.flatnonzero(columns == spec.names.index(f)) for f in constrained}
     weights = compute_sample_weight(params.class_weight, y) if params.class_weight else None
-    for _ in range(2 * len(constrained) + 2):
-        current = spec.subset(set(spec.names) - out)
-        pipe = build_pipeline(name, current, params, seed).fit(X.select(current.names), y)
-        coef = _feature_coefficients(pipe, current)
-        wrong = {f for f in constrained - out if coef[f] > 0}
+    model = pipe.named_steps["model"]
+    out: set[str] = set()
+    taken_back: set[str] = set()
+    for _ in range(4 * len(constrained) + 4):
+        keep = np.flatnonzero(~np.isin(columns, [spec.names.index(f) for f in out]))
+        coef = np.zeros(columns.size)
+        coef[keep] = model.coef_[0]
+        wrong = {f for f in constrained - out if coef[index[f]].max() > 0}
         if wrong:
             out |= wrong
-            continue
-        back = _wants_negative(pipe, current, X, y, weights, sorted(out))
-        if back is None:
-            break
-        out.discard(back)
-    else:  # no convergence: make sure the result is feasible
+        else:
+            residual = (model.predict_proba(Z[:, keep])[:, 1] - y) * (
+                weights if weights is not None else 1.0
+            )
+            gradient = {
+                f: float((residual @ Z[:, index[f]]).max()) / y.size for f in out - taken_back
+            }
+            back = max(sorted(gradient), key=gradient.__getitem__, default=None)
+            if back is None or gradient[back] <= READD_GRADIENT:
+                break
+            out.discard(back)
+            taken_back.add(back)
+        keep = np.flatnonzero(~np.isin(columns, [spec.names.index(f) for f in out]))
+        model = clone(pipe.named_steps["model"]).fit(Z[:, keep], y)
+    if not out:
+        return FittedCandidate(pipeline=pipe, spec=spec, held_at_zero=[])
+    current = spec.subset(set(spec.names) - out)
+    final = build_pipeline(name, current, params, seed).fit(X.select(current.names), y)
+    wrong = {
+        f for f, c in _feature_coefficients(final, current).items() if f in constrained and c > 0
+    }
+    if wrong:  # the loop stopped at its cap with a violation: leave those out too
+        out |= wrong
         current = spec.subset(set(spec.names) - out)
-        pipe = build_pipeline(name, current, params, seed).fit(X.select(current.names), y)
-        coef = _feature_coefficients(pipe, current)
-        wrong = {f for f in constrained - out if coef[f] > 0}
-        if wrong:
-            out |= wrong
-            current = spec.subset(set(spec.names) - out)
-            pipe = build_pipeline(name, current, params, seed).fit(X.select(current.names), y)
+        final = build_pipeline(name, current, params, seed).fit(X.select(current.names), y)
     held = [
         {
             "feature": f,
@@ -326,7 +345,13 @@ def fit_candidate(
         for f in spec.names
         if f in out
     ]
-    return FittedCandidate(pipeline=pipe, spec=current, held_at_zero=held)
+    return FittedCandidate(pipeline=final, spec=current, held_at_zero=held)
+
+
+#: A left-out negative signal is taken back when the mean (weighted) loss gradient of its
+#: standardised column at coefficient 0 exceeds this: the coefficient it would get is then
+#: clearly negative, not solver noise around 0.
+READD_GRADIENT = 1e-4
 
 
 def _feature_coefficients(pipe: Pipeline, spec: FeatureSpec) -> dict[str, float]:
@@ -334,35 +359,3 @@ def _feature_coefficients(pipe: Pipeline, spec: FeatureSpec) -> dict[str, float]
     columns = logistic_output_features(pipe, spec)
     coef = np.asarray(pipe.named_steps["model"].coef_[0], dtype=np.float64)
     return {name: float(coef[columns == i].max()) for i, name in enumerate(spec.names)}
-
-
-def _wants_negative(
-    pipe: Pipeline,
-    spec: FeatureSpec,
-    X: pl.DataFrame,
-    y: np.ndarray,
-    weights: np.ndarray | None,
-    candidates: list[str],
-) -> str | None:
-    """The left-out feature whose loss gradient at coefficient 0 is most positive, if any.
-
-    The (weighted) log loss changes with a new column's coefficient ``b`` at ``b = 0`` by
-    ``g = sum_i w_i (p_i - y_i) x_i``; ``g > 0`` means a negative ``b`` lowers the loss, so
-    the bound is not binding and the feature belongs back in the model. The L2 penalty adds
-    nothing at 0; the column is standardised as the pipeline would (any positive scale keeps
-    the sign of ``g``).
-    """
-    if not candidates:
-        return None
-    p = pipe.predict_proba(X.select(spec.names))[:, 1]
-    residual = (p - y) * (weights if weights is not None else 1.0)
-    best, best_g = None, 0.0
-    for name in candidates:
-        column = X.get_column(name).cast(pl.Float64).to_numpy()
-        std = column.std()
-        if not np.isfinite(std) or std == 0:
-            continue
-        g = float(residual @ ((column - column.mean()) / std)) / y.size
-        if g > best_g + 1e-10:
-            best, best_g = name, g
-    return best
