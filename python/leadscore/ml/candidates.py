@@ -326,7 +326,15 @@ def fit_candidate(
     if not out:
         return FittedCandidate(pipeline=pipe, spec=spec, held_at_zero=[])
     current = spec.subset(set(spec.names) - out)
-    final = build_pipeline(name, current, params, seed).fit(X.select(current.names), y)
+    rows = X.select(current.names)
+    final = build_pipeline(name, current, params, seed)
+    preprocess = final.named_steps["preprocess"].fit(rows, y)
+    keep = np.flatnonzero(~np.isin(columns, [spec.names.index(f) for f in out]))
+    if np.array_equal(preprocess.transform(rows), Z[:, keep], equal_nan=True):
+        # the reduced preprocessing gives exactly the columns the last fit saw: no refit
+        final = Pipeline([("preprocess", preprocess), ("model", model)])
+    else:
+        final.fit(rows, y)
     wrong = {
         f for f, c in _feature_coefficients(final, current).items() if f in constrained and c > 0
     }
