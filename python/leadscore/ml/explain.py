@@ -1,9 +1,9 @@
 """Per-lead feature contributions, in log-odds of the (uncalibrated) base model.
 
-Contributions say how much each feature moves a lead's log-odds away from a typical
-("reference") lead; the reference is the validation-period population the score scale uses.
-Calibration is a monotone map applied afterwards, so a positive contribution always pushes the
-score up.
+Contributions say how much each feature moves a lead's log-odds away from a stated baseline
+(``Explainer.baseline``); for both model kinds they add up exactly to the lead's log-odds minus
+it (tests/python/test_ml_attributions.py). Calibration is a monotone map applied afterwards, so
+a positive contribution always pushes the score up.
 
 * Logistic regression (``linear``): exact. For every output column of the preprocessing,
   ``coef * (transformed value - reference mean)``, summed back over the columns that came from
@@ -24,9 +24,11 @@ score up.
   this relies on (checked against 1.9.1's ``grower.py``): the root's stored ``value`` is 0 and
   internal nodes' values are not multiplied by the learning rate (only leaves are), hence
   expected values are recomputed from the leaves rather than read from the nodes.
-  Why not ``shap.TreeExplainer``: it reads HistGradientBoosting's categorical splits as
-  numeric thresholds (shap/shap#3436), and it would add numba/llvmlite to a build that has
-  neither.
+  It reads private attributes (``_predictors``, ``_bin_mapper``, ``_baseline_prediction``,
+  ``_preprocess_X``) of scikit-learn 1.9; the additivity tests fail if an upgrade changes them.
+  Why not ``shap.TreeExplainer``: shap/shap#3436 reports that it reads HistGradientBoosting's
+  native categorical splits as numeric thresholds (not re-checked on the latest shap here),
+  and it would add numba/llvmlite to a build that has neither.
 * ``occlusion`` (bundles trained before ``tree_path``): for each of the ``explain_top_k`` most
   important features, replace the lead's (encoded) value by the reference value and measure
   the drop in log-odds. Not additive; kept so that models already in a registry score and
