@@ -54,6 +54,8 @@
         'preflight_horizon_days': {'kind': 'list'},
         'tier_thresholds': {'kind': 'mapping'},
         'tier_actions': {'kind': 'mapping'},
+        'over_capacity_action': {'kind': 'choice', 'choices': ['queue', 'reassign']},
+        'routing_cross_segment_fallback': {'kind': 'flag'},
         'sync_min_score_change': count,
         'export_path': {'kind': 'text'},
         'health_backtest_weeks': whole,

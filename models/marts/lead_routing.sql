@@ -1,6 +1,10 @@
 {#- What the CRM receives: one row per open lead with its score, tier,
     action, owner and reasons (the columns leadscore.sync and reverse-ETL
-    tools read). No column changes from one build to the next unless what
+    tools read). The owner and routing_status come from lead_assignments:
+    routing_status is its assignment_status in the CRM's terms, stable from
+    one day to the next (assigned: the owner works it; queued: it stays with
+    an owner who is over capacity; unassigned: it waits without one; null:
+    not sales_now). No column changes from one build to the next unless what
     the CRM should show changed, so sync_hash (an md5 of every other
     column) only moves on real changes. last_behaviour_date (the latest day
     the lead did something) is not sent and not hashed: the sync checkpoint
@@ -8,7 +12,8 @@
     from one the model or time caused. -#}
 {%- set synced_columns = [
     'lead_id', 'email', 'score', 'tier', 'action', 'assigned_rep_id',
-    'reason_1', 'reason_2', 'reason_3', 'model_version', 'tier_changed_at',
+    'routing_status', 'reason_1', 'reason_2', 'reason_3', 'model_version',
+    'tier_changed_at',
 ] -%}
 with
 
@@ -42,6 +47,16 @@ routing as (
         scores.tier,
         scores.action,
         assignments.assigned_rep_id,
+        case
+            when
+                assignments.assignment_status in (
+                    'current_owner', 'previous_assignment', 'new_assignment',
+                    'reassigned'
+                )
+                then 'assigned'
+            when assignments.assignment_status = 'queued' then 'queued'
+            when assignments.lead_id is not null then 'unassigned'
+        end as routing_status,
         scores.reason_1,
         scores.reason_2,
         scores.reason_3,

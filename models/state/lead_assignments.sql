@@ -1,27 +1,50 @@
 {#- Owners for the hot leads: one row per sales_now lead per score date
     (an append-only log, like lead_score_history; a rebuild for the same
-    score date replaces that date). The rules, in order:
+    score date replaces that date).
+
+    Capacity (the one place it is defined, CTE rep_books): a rep's
+    daily_capacity bounds the rep's hot book at each score date: the
+    sales_now leads the rep holds at that date, the ones they already own
+    and the new ones together, are at most daily_capacity. A lead that is
+    still hot the next day still has to be worked, so it still counts;
+    a rep's book frees up as leads convert, are disqualified or cool down.
+    Within a book, leads the rep already owns come first, highest score
+    first (ties by lead_id); new leads fill what is left.
+
+    The rules, in order:
     1. current_owner: the lead's CRM owner (leads.owner_id) is an active
-       rep -> keep them;
+       rep and the lead is within that rep's capacity -> keep them;
     2. previous_assignment: routing gave the lead to a rep on an earlier
-       score date and that rep is still active -> keep them;
-    3. new_assignment: otherwise a rep with capacity left today, chosen in
-       three passes, each using only the capacity the passes before left:
+       score date, that rep is still active and the lead is within the
+       rep's capacity -> keep them;
+    3. a lead beyond its owner's capacity, by var over_capacity_action:
+       queue (default) -> queued: it stays with its owner, waiting for a
+       place in the owner's book (rep_book_position says where it stands);
+       reassign -> it goes through rule 4 and is reassigned when a rep has
+       room, else queued with its owner as above;
+    4. new_assignment: a lead without an owner goes to a rep with room
+       left, in passes, each using only the room the passes before left:
        a. segment_and_region: the rep's segment is the lead's and the rep's
           region names the lead's country or region (the most specific
           one: a country match beats a region match);
        b. segment: the rep's segment is the lead's;
-       c. any_rep: any active rep.
+       c. any_rep: any active rep, only with var
+          routing_cross_segment_fallback (default false: a lead never
+          leaves its segment).
        In each pass, leads are served highest score first (ties by
-       lead_id) and each rep's capacity is a row of numbered slots
-       (1..daily_capacity of NEW leads per score date): the n-th lead of a
-       pool takes the n-th free slot ordered by slot number, then rep_id,
-       so the least-loaded rep gets the next lead (round-robin).
-    4. over_capacity: no free slot anywhere -> the lead waits for the next
-       score date; no_active_reps: there is no active rep at all.
-    Kept leads (1, 2) do not use capacity. The lead's segment comes from
-    its company size: smb up to 200 employees (and unknown size),
-    mid_market 201-1000, enterprise above 1000. -#}
+       lead_id) and each rep's free room is a row of numbered slots (the
+       places after the leads the rep keeps, up to daily_capacity): the
+       n-th lead of a pool takes the n-th free slot ordered by slot
+       number, then rep_id, so the least-loaded rep gets the next lead
+       (round-robin).
+    5. a lead no rep can take waits for the next score date, unowned:
+       over_capacity (reps of its segment exist, all full),
+       no_segment_rep (no active rep of its segment, and the cross-segment
+       fallback is off) or no_active_reps (no active rep at all).
+    The lead's segment comes from its company size: smb up to 200
+    employees (and unknown size), mid_market 201-1000, enterprise above
+    1000. -#}
+{%- set reassign = var('over_capacity_action') == 'reassign' -%}
 {{ config(
     unique_key=['lead_id', 'score_date'],
     pre_hook="{{ clear_score_date() }}",
@@ -108,15 +131,19 @@ hot_leads as (
     where scores.tier = 'sales_now'
 ),
 
--- rules 1 and 2: an owner the lead already has
-kept as (
+
+-- rules 1 and 2: the owner a lead already has
+owned as (
     select
         hot_leads.lead_id,
-        coalesce(current_owner.rep_id, previous_rep.rep_id) as assigned_rep_id,
+        hot_leads.score,
+        coalesce(current_owner.rep_id, previous_rep.rep_id) as owner_rep_id,
+        coalesce(current_owner.daily_capacity, previous_rep.daily_capacity)
+            as owner_capacity,
         case
             when current_owner.rep_id is not null then 'current_owner'
-            when previous_rep.rep_id is not null then 'previous_assignment'
-        end as assignment_status
+            else 'previous_assignment'
+        end as ownership
     from hot_leads
     left join active_reps as current_owner
         on hot_leads.owner_id = current_owner.rep_id
@@ -124,31 +151,80 @@ kept as (
         on hot_leads.lead_id = latest_earlier_assignment.lead_id
     left join active_reps as previous_rep
         on latest_earlier_assignment.assigned_rep_id = previous_rep.rep_id
+    where coalesce(current_owner.rep_id, previous_rep.rep_id) is not null
 ),
 
-to_assign as (
-    select hot_leads.*
-    from hot_leads
-    inner join kept on hot_leads.lead_id = kept.lead_id
-    where kept.assigned_rep_id is null
+-- each owner's leads in book order: highest score first
+owned_in_book_order as (
+    select
+        *,
+        row_number() over (
+            partition by owner_rep_id
+            order by score desc, lead_id asc
+        ) as book_position
+    from owned
 ),
 
--- rule 3: each rep's new-lead capacity as numbered slots (no rep needs
--- more slots than there are leads to assign)
-slot_numbers as (
-    select row_number() over (order by lead_id) as slot_number
-    from to_assign
+-- the capacity rule: a rep holds at most daily_capacity sales_now leads
+-- at a score date; the leads kept take the first places of the book
+kept as (
+    select * from owned_in_book_order
+    where book_position <= owner_capacity
 ),
 
-slots as (
+beyond_owner_capacity as (
+    select * from owned_in_book_order
+    where book_position > owner_capacity
+),
+
+rep_books as (
     select
         active_reps.rep_id,
         active_reps.segment,
         active_reps.region,
-        slot_numbers.slot_number
+        active_reps.daily_capacity,
+        count(kept.lead_id) as kept_leads
     from active_reps
+    left join kept on active_reps.rep_id = kept.owner_rep_id
+    group by 1, 2, 3, 4
+),
+
+-- rule 4's leads: those without an owner (and, with over_capacity_action
+-- reassign, those beyond their owner's capacity)
+to_assign as (
+    select hot_leads.*
+    from hot_leads
+    left join owned on hot_leads.lead_id = owned.lead_id
+    left join beyond_owner_capacity
+        on hot_leads.lead_id = beyond_owner_capacity.lead_id
+    where
+        owned.lead_id is null
+        or (
+            {{ 'true' if reassign else 'false' }}
+            and beyond_owner_capacity.lead_id is not null
+        )
+),
+
+-- each rep's free room as numbered slots: the places of its book after the
+-- leads it keeps, up to daily_capacity (no book needs more places than
+-- there are hot leads)
+slot_numbers as (
+    select row_number() over (order by lead_id) as slot_number
+    from hot_leads
+),
+
+slots as (
+    select
+        rep_books.rep_id,
+        rep_books.segment,
+        rep_books.region,
+        rep_books.kept_leads,
+        slot_numbers.slot_number
+    from rep_books
     inner join slot_numbers
-        on active_reps.daily_capacity >= slot_numbers.slot_number
+        on
+            rep_books.kept_leads < slot_numbers.slot_number
+            and rep_books.daily_capacity >= slot_numbers.slot_number
 ),
 
 rep_regions as (
@@ -207,6 +283,7 @@ region_slots as (
         rep_id,
         segment,
         region,
+        kept_leads,
         slot_number,
         row_number() over (
             partition by segment, region order by slot_number, rep_id
@@ -218,6 +295,7 @@ region_matches as (
     select
         region_leads.lead_id,
         region_slots.rep_id,
+        region_slots.kept_leads,
         region_slots.slot_number,
         'segment_and_region' as match_level
     from region_leads
@@ -228,7 +306,7 @@ region_matches as (
             and region_leads.pool_rank = region_slots.pool_rank
 ),
 
--- pass b: segment only, with the capacity pass a left
+-- pass b: segment only, with the room pass a left
 segment_leads as (
     select
         to_assign.lead_id,
@@ -246,6 +324,7 @@ segment_slots as (
     select
         slots.rep_id,
         slots.segment,
+        slots.kept_leads,
         slots.slot_number,
         row_number() over (
             partition by slots.segment
@@ -263,6 +342,7 @@ segment_matches as (
     select
         segment_leads.lead_id,
         segment_slots.rep_id,
+        segment_slots.kept_leads,
         segment_slots.slot_number,
         'segment' as match_level
     from segment_leads
@@ -278,48 +358,60 @@ matched_so_far as (
     select * from segment_matches
 ),
 
--- pass c: any active rep, with the capacity passes a and b left
-any_leads as (
-    select
-        to_assign.lead_id,
-        row_number() over (
-            order by to_assign.score desc, to_assign.lead_id asc
-        ) as pool_rank
-    from to_assign
-    left join matched_so_far on to_assign.lead_id = matched_so_far.lead_id
-    where matched_so_far.lead_id is null
-),
+{%- if var('routing_cross_segment_fallback') %}
 
-any_slots as (
-    select
-        slots.rep_id,
-        slots.slot_number,
-        row_number() over (
-            order by slots.slot_number, slots.rep_id
-        ) as pool_rank
-    from slots
-    left join matched_so_far
-        on
-            slots.rep_id = matched_so_far.rep_id
-            and slots.slot_number = matched_so_far.slot_number
-    where matched_so_far.rep_id is null
-),
+    -- pass c: any active rep, with the room passes a and b left
+    any_leads as (
+        select
+            to_assign.lead_id,
+            row_number() over (
+                order by to_assign.score desc, to_assign.lead_id asc
+            ) as pool_rank
+        from to_assign
+        left join matched_so_far
+            on to_assign.lead_id = matched_so_far.lead_id
+        where matched_so_far.lead_id is null
+    ),
 
-any_matches as (
-    select
-        any_leads.lead_id,
-        any_slots.rep_id,
-        any_slots.slot_number,
-        'any_rep' as match_level
-    from any_leads
-    inner join any_slots on any_leads.pool_rank = any_slots.pool_rank
-),
+    any_slots as (
+        select
+            slots.rep_id,
+            slots.kept_leads,
+            slots.slot_number,
+            row_number() over (
+                order by slots.slot_number, slots.rep_id
+            ) as pool_rank
+        from slots
+        left join matched_so_far
+            on
+                slots.rep_id = matched_so_far.rep_id
+                and slots.slot_number = matched_so_far.slot_number
+        where matched_so_far.rep_id is null
+    ),
 
-new_assignments as (
-    select * from matched_so_far
-    union all
-    select * from any_matches
-),
+    any_matches as (
+        select
+            any_leads.lead_id,
+            any_slots.rep_id,
+            any_slots.kept_leads,
+            any_slots.slot_number,
+            'any_rep' as match_level
+        from any_leads
+        inner join any_slots on any_leads.pool_rank = any_slots.pool_rank
+    ),
+
+    new_assignments as (
+        select * from matched_so_far
+        union all
+        select * from any_matches
+    ),
+{%- else %}
+
+    -- no pass c: a lead never goes to a rep of another segment
+    new_assignments as (
+        select * from matched_so_far
+    ),
+{%- endif %}
 
 assignments as (
     select
@@ -337,20 +429,49 @@ assignments as (
         ) as lead_location,
 
         -- the owner
-        coalesce(kept.assigned_rep_id, new_assignments.rep_id)
-            as assigned_rep_id,
+        coalesce(
+            kept.owner_rep_id,
+            new_assignments.rep_id,
+            beyond_owner_capacity.owner_rep_id
+        ) as assigned_rep_id,
         case
-            when kept.assignment_status is not null
-                then kept.assignment_status
+            when kept.lead_id is not null then kept.ownership
+            when
+                new_assignments.rep_id is not null
+                and beyond_owner_capacity.lead_id is not null
+                then 'reassigned'
             when new_assignments.rep_id is not null then 'new_assignment'
+            when beyond_owner_capacity.lead_id is not null then 'queued'
             when (select count(*) from active_reps) = 0 then 'no_active_reps'
+            {%- if not var('routing_cross_segment_fallback') %}
+                when hot_leads.lead_segment not in (
+                    select active_reps.segment from active_reps
+                    where active_reps.segment is not null
+                ) then 'no_segment_rep'
+            {%- endif %}
             else 'over_capacity'
         end as assignment_status,
+        case
+            when new_assignments.rep_id is not null
+                then beyond_owner_capacity.owner_rep_id
+        end as reassigned_from_rep_id,
         new_assignments.match_level,
-        cast(new_assignments.slot_number as integer) as rep_new_lead_number
+        cast(
+            coalesce(
+                kept.book_position,
+                new_assignments.slot_number,
+                beyond_owner_capacity.book_position
+            ) as integer
+        ) as rep_book_position,
+        cast(
+            new_assignments.slot_number - new_assignments.kept_leads
+            as integer
+        ) as rep_new_lead_number
     from hot_leads
     cross join score_date
-    inner join kept on hot_leads.lead_id = kept.lead_id
+    left join kept on hot_leads.lead_id = kept.lead_id
+    left join beyond_owner_capacity
+        on hot_leads.lead_id = beyond_owner_capacity.lead_id
     left join new_assignments
         on hot_leads.lead_id = new_assignments.lead_id
 )

@@ -27,6 +27,7 @@ ROUTING_COLUMNS: tuple[str, ...] = (
     "tier",
     "action",
     "assigned_rep_id",
+    "routing_status",
     "reason_1",
     "reason_2",
     "reason_3",
