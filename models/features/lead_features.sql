@@ -101,10 +101,11 @@ labelled as (
         panel.*,
         case
             when panel.is_score_date then null
-            -- the horizon is not over yet at the score date: unknown
+            -- the horizon is not over where the data ends (the score
+            -- date, or earlier for a stale export): unknown
             when
                 panel.known_before
-                + interval {{ horizon }} day > score_date.cutoff_at
+                + interval {{ horizon }} day > score_date.data_ends_at
                 then null
             when
                 panel.converted_at

@@ -1,6 +1,15 @@
 {#- The moment the whole build stands at: var score_date, or by default the
     date of the latest activity that is not after today. Data stamped after
-    the end of that day is ignored everywhere downstream. -#}
+    the end of that day is ignored everywhere downstream.
+
+    data_ends_at is where the export ends: the end of the day of the latest
+    event it holds before cutoff_at (an activity, a lead created, converted
+    or disqualified, an opportunity opened or closed, a sales verdict),
+    never after cutoff_at. Nothing after it could have been seen, so a
+    label whose horizon passes it is unknown (lead_features), not "did not
+    convert": with fresh data it is cutoff_at, with a stale export (or a
+    score_date past the data) the weeks before the score date stay
+    unlabelled. -#}
 with
 
 activities as (
@@ -8,7 +17,22 @@ activities as (
 ),
 
 leads as (
-    select created_at from {{ ref('stg_crm__leads') }}
+    select
+        created_at,
+        converted_at,
+        disqualified_at
+    from {{ ref('stg_crm__leads') }}
+),
+
+opportunities as (
+    select
+        created_at,
+        closed_at
+    from {{ ref('stg_crm__opportunities') }}
+),
+
+feedback as (
+    select given_at from {{ ref('stg_crm__lead_feedback') }}
 ),
 
 latest as (
@@ -32,12 +56,57 @@ chosen as (
         {{ "true" if var('score_date') else "false" }} as is_configured,
         latest_event_at
     from latest
+),
+
+with_cutoff as (
+    select
+        score_date,
+        -- exclusive: everything strictly before this instant is known
+        cast({{ dbt.dateadd('day', 1, 'score_date') }} as timestamp)
+            as cutoff_at,
+        is_configured,
+        latest_event_at
+    from chosen
+),
+
+-- the latest event of each kind the build can see
+known_events as (
+    {%- for relation, column in [
+        ('activities', 'occurred_at'),
+        ('leads', 'created_at'),
+        ('leads', 'converted_at'),
+        ('leads', 'disqualified_at'),
+        ('opportunities', 'created_at'),
+        ('opportunities', 'closed_at'),
+        ('feedback', 'given_at'),
+    ] %}
+        {{ 'union all' if not loop.first }}
+        select max({{ relation }}.{{ column }}) as event_at
+        from {{ relation }}
+        where
+            {{ relation }}.{{ column }}
+            < (select with_cutoff.cutoff_at from with_cutoff)
+    {%- endfor %}
+),
+
+data_end as (
+    select
+        cast(
+            {{ dbt.dateadd('day', 1, 'cast(max(event_at) as date)') }}
+            as timestamp
+        ) as day_after_latest_event_at
+    from known_events
 )
 
 select
-    score_date,
-    -- exclusive: everything strictly before this instant is known
-    cast({{ dbt.dateadd('day', 1, 'score_date') }} as timestamp) as cutoff_at,
-    is_configured,
-    latest_event_at
-from chosen
+    with_cutoff.score_date,
+    with_cutoff.cutoff_at,
+    case
+        when data_end.day_after_latest_event_at < with_cutoff.cutoff_at
+            then data_end.day_after_latest_event_at
+        else with_cutoff.cutoff_at
+    end as data_ends_at,
+    with_cutoff.is_configured,
+    with_cutoff.latest_event_at
+from with_cutoff
+cross join data_end
