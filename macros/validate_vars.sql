@@ -41,6 +41,7 @@
         'promotion_min_gain': share,
         'cold_start_min_labelled': count,
         'cold_start_min_conversions': count,
+        'champion_version': {'kind': 'text', 'nullable': true},
         'score_scale': {'kind': 'choice', 'choices': ['percentile', 'probability']},
         'model_seed': count,
         'model_max_features': {'kind': 'integer', 'min': 1, 'nullable': true},

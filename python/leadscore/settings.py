@@ -50,6 +50,7 @@ VARS_READ: tuple[str, ...] = (
     "promotion_min_gain",
     "cold_start_min_labelled",
     "cold_start_min_conversions",
+    "champion_version",
     "score_scale",
     "model_seed",
     "model_max_features",
@@ -112,6 +113,16 @@ def _text(values: Mapping[str, Any], name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise MLInputError(f"var {name} must be a non-empty text; got {value!r}.")
     return value
+
+
+def _optional_text(values: Mapping[str, Any], name: str) -> str | None:
+    """A text var that may be unset: null or blank is None."""
+    value = _get(values, name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise MLInputError(f"var {name} must be a text or null; got {value!r}.")
+    return value.strip()
 
 
 def _choice(values: Mapping[str, Any], name: str, choices: tuple[str, ...]) -> str:
@@ -251,6 +262,7 @@ def lifecycle_settings(values: Mapping[str, Any]) -> LifecycleSettings:
         promotion_min_gain=_float(values, "promotion_min_gain", 0),
         min_labelled=_int(values, "cold_start_min_labelled", 0),
         min_conversions=_int(values, "cold_start_min_conversions", 0),
+        champion_version=_optional_text(values, "champion_version"),
         train=train_config(values),
     )
 

@@ -18,9 +18,9 @@ import polars as pl
 ML_CHAMPION_SQL = Path(__file__).resolve().parents[2] / "models" / "ml" / "ml_champion.sql"
 
 
-def champions(runs: pl.DataFrame | None) -> pl.DataFrame | None:
+def champions(runs: pl.DataFrame | None, pinned: str | None = None) -> pl.DataFrame | None:
     """The ``ml_champion`` rows of a training-run table, ordered by ``champion_rank``
-    (None stays None: no registry yet)."""
+    (None stays None: no registry yet); ``pinned``: var champion_version."""
     if runs is None:
         return None
     # every run counts: the build stands after all of them
@@ -28,7 +28,10 @@ def champions(runs: pl.DataFrame | None) -> pl.DataFrame | None:
         "ml_training_runs": "runs",
         "int_score_date": "(select date '9999-12-31' as score_date)",
     }
-    sql = jinja2.Template(ML_CHAMPION_SQL.read_text()).render(ref=relations.__getitem__)
+    variables = {"champion_version": pinned}
+    sql = jinja2.Template(ML_CHAMPION_SQL.read_text()).render(
+        ref=relations.__getitem__, var=variables.__getitem__
+    )
     with duckdb.connect() as con:
         con.register("runs", runs)
         out = con.sql(f"select * from ({sql}) order by champion_rank").pl()

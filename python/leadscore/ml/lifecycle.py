@@ -143,6 +143,9 @@ class LifecycleSettings:
         promotion_min_gain: a challenger must be this much better (PR AUC) to replace a
             champion that is neither.
         min_labelled, min_conversions: the cold-start minimums.
+        champion_version: var champion_version: scoring is pinned to this trained model
+            (``ml_champion`` ranks it first); training may still run, but no model is
+            promoted while it is set, so nothing changes what scores. None: not pinned.
         train: the training configuration.
     """
 
@@ -153,6 +156,7 @@ class LifecycleSettings:
     promotion_min_gain: float
     min_labelled: int
     min_conversions: int
+    champion_version: str | None
     train: TrainConfig
 
 
@@ -249,6 +253,42 @@ def training_run(
 
     One row, after one ``marked_unusable`` row for each champion whose bundle cannot be
     loaded (:func:`unusable_champions`).
+
+    See :func:`_decide_and_train` for the arguments. With ``settings.champion_version`` set
+    (var champion_version) scoring is pinned: the run is decided and trained as usual, but
+    nothing is promoted, and its ``action_reason`` (and the ``promotion_reason`` of a model
+    that would have been promoted) says so, so the registry records the pin.
+    """
+    run = _decide_and_train(panel, previous_runs, settings, score_date, ran_at, alert, horizons)
+    pinned = settings.champion_version
+    if pinned is None:
+        return run
+    note = f"scoring pinned to {pinned} by var champion_version"
+    would_promote = bool(run.item(0, "is_promoted"))
+    return run.with_columns(
+        pl.concat_str(pl.col("action_reason"), pl.lit(f"; {note}")).alias("action_reason"),
+        pl.when(pl.col("is_promoted").is_not_null())
+        .then(pl.lit(False))
+        .otherwise(None)
+        .alias("is_promoted"),
+        (
+            pl.concat_str(pl.lit(f"not promoted, {note} (else: "), "promotion_reason", pl.lit(")"))
+            if would_promote
+            else pl.col("promotion_reason")
+        ).alias("promotion_reason"),
+    )
+
+
+def _decide_and_train(
+    panel: pl.DataFrame,
+    previous_runs: pl.DataFrame | None,
+    settings: LifecycleSettings,
+    score_date: dt.date,
+    ran_at: dt.datetime,
+    alert: AlertCheck | None = None,
+    horizons: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Decide, train and promote for one build (no pin); return its one-row run record.
 
     Args:
         panel: the labelled training rows (``lead_id``, ``as_of_date``, ``label`` 0/1,
