@@ -252,43 +252,10 @@ def training_run(
     """Decide, train and promote for one build; return its run record.
 
     One row, after one ``marked_unusable`` row for each champion whose bundle cannot be
-    loaded (:func:`unusable_champions`).
-
-    See :func:`_decide_and_train` for the arguments. With ``settings.champion_version`` set
-    (var champion_version) scoring is pinned: the run is decided and trained as usual, but
-    nothing is promoted, and its ``action_reason`` (and the ``promotion_reason`` of a model
-    that would have been promoted) says so, so the registry records the pin.
-    """
-    run = _decide_and_train(panel, previous_runs, settings, score_date, ran_at, alert, horizons)
-    pinned = settings.champion_version
-    if pinned is None:
-        return run
-    note = f"scoring pinned to {pinned} by var champion_version"
-    would_promote = bool(run.item(0, "is_promoted"))
-    return run.with_columns(
-        pl.concat_str(pl.col("action_reason"), pl.lit(f"; {note}")).alias("action_reason"),
-        pl.when(pl.col("is_promoted").is_not_null())
-        .then(pl.lit(False))
-        .otherwise(None)
-        .alias("is_promoted"),
-        (
-            pl.concat_str(pl.lit(f"not promoted, {note} (else: "), "promotion_reason", pl.lit(")"))
-            if would_promote
-            else pl.col("promotion_reason")
-        ).alias("promotion_reason"),
-    )
-
-
-def _decide_and_train(
-    panel: pl.DataFrame,
-    previous_runs: pl.DataFrame | None,
-    settings: LifecycleSettings,
-    score_date: dt.date,
-    ran_at: dt.datetime,
-    alert: AlertCheck | None = None,
-    horizons: pl.DataFrame | None = None,
-) -> pl.DataFrame:
-    """Decide, train and promote for one build (no pin); return its one-row run record.
+    loaded (:func:`unusable_champions`). With ``settings.champion_version`` set (var
+    champion_version) scoring is pinned: the run is decided and trained as usual, but nothing
+    is promoted, and its ``action_reason`` (and the ``promotion_reason`` of a model that
+    would have been promoted) says so, so the registry records the pin.
 
     Args:
         panel: the labelled training rows (``lead_id``, ``as_of_date``, ``label`` 0/1,
@@ -311,12 +278,33 @@ def _decide_and_train(
             marks if previous_runs is None else pl.concat([previous_runs, marks], how="diagonal")
         )
     run = _training_run(panel, previous_runs, settings, score_date, ran_at, alert, horizons)
+    run = _pinned(run, settings.champion_version)
     if not marks.height:
         return run
     # the build's warning (its latest run's) says so too
     warnings = [*marks.get_column("warning").to_list(), run.item(0, "warning")]
     run = run.with_columns(pl.lit(" ".join(w for w in warnings if w)).alias("warning"))
     return pl.concat([marks, run])
+
+
+def _pinned(run: pl.DataFrame, pinned: str | None) -> pl.DataFrame:
+    """The build's one run row under var champion_version: nothing promoted, and it says so."""
+    if pinned is None:
+        return run
+    note = f"scoring pinned to {pinned} by var champion_version"
+    would_promote = bool(run.item(0, "is_promoted"))
+    return run.with_columns(
+        pl.concat_str(pl.col("action_reason"), pl.lit(f"; {note}")).alias("action_reason"),
+        pl.when(pl.col("is_promoted").is_not_null())
+        .then(pl.lit(False))
+        .otherwise(None)
+        .alias("is_promoted"),
+        (
+            pl.concat_str(pl.lit(f"not promoted, {note} (else: "), "promotion_reason", pl.lit(")"))
+            if would_promote
+            else pl.col("promotion_reason")
+        ).alias("promotion_reason"),
+    )
 
 
 def _training_run(
