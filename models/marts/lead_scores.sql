@@ -21,9 +21,15 @@ scored as (
         model_scores.score,
         model_scores.probability,
         model_scores.percentile,
-        scoring_rows.fit_score,
-        scoring_rows.engagement_score,
+        -- the champion's split of its own score (the points rules' while the
+        -- rules score), and the points rules' split always
+        coalesce(model_scores.fit_score, scoring_rows.fit_score) as fit_score,
+        coalesce(
+            model_scores.engagement_score, scoring_rows.engagement_score
+        ) as engagement_score,
         scoring_rows.points_score,
+        scoring_rows.fit_score as points_fit_score,
+        scoring_rows.engagement_score as points_engagement_score,
 
         -- how it was scored
         model_scores.scoring_method,
@@ -60,6 +66,8 @@ select
     cast(fit_score as integer) as fit_score,
     cast(engagement_score as integer) as engagement_score,
     cast(points_score as integer) as points_score,
+    cast(points_fit_score as integer) as points_fit_score,
+    cast(points_engagement_score as integer) as points_engagement_score,
     scoring_method,
     scoring_method_reason,
     model_version,

@@ -31,7 +31,7 @@ from leadscore.ml import (
     train_model,
 )
 from leadscore.ml.importance import permutation_importance_table
-from leadscore.ml.reasons import format_reason, signal
+from leadscore.ml.reasons import format_reason, is_profile_feature, signal
 from leadscore.ml.scoring import predict_frame
 from leadscore.ml.train import version_id
 from polars.testing import assert_frame_equal
@@ -72,6 +72,11 @@ def result(panel: pl.DataFrame) -> TrainResult:
 def held_out(panel: pl.DataFrame) -> TrainResult:
     """Without the refit: the bundle is the model the held-out metrics describe."""
     return train_model(panel, TRAINED_AT, config(params=FAST, refit=False))
+
+
+@pytest.fixture(scope="module")
+def linear_result(small_panel: pl.DataFrame) -> TrainResult:
+    return train_model(small_panel, TRAINED_AT, config(candidates=("logistic",), params=FAST))
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +162,8 @@ def test_score_leads_output_contract(result: TrainResult, today: pl.DataFrame) -
         "probability",
         "percentile",
         "score",
+        "fit_score",
+        "engagement_score",
         "reason_1",
         "reason_2",
         "reason_3",
@@ -185,6 +192,35 @@ def test_score_leads_output_contract(result: TrainResult, today: pl.DataFrame) -
         }
         assert row["reason_1"] in phrased, row["reason_1"]
     assert scores.get_column("model_version").unique().to_list() == [result.bundle.version_id]
+
+
+@pytest.mark.parametrize("fitted", ["linear_result", "hgb_result"])
+def test_fit_and_engagement_split_the_score_by_who_and_what(
+    fitted: str, today: pl.DataFrame, request: pytest.FixtureRequest
+) -> None:
+    """Issue 11.5: fit_score is the score of the lead's profile with typical behaviour,
+    engagement_score the score of its behaviour with a typical profile, from the same additive
+    attributions. A lead that copies a hot lead's behaviour keeps its fit (for the linear
+    model exactly; trees share interactions) and gains engagement; copying a profile moves fit."""
+    bundle = request.getfixturevalue(fitted).bundle
+    scores = score_leads(bundle, today)
+    for column in ("fit_score", "engagement_score"):
+        assert scores.schema[column] == pl.Int32
+        assert scores.get_column(column).is_between(0, 100).all()
+    profile = [f for f in bundle.spec.names if is_profile_feature(f)]
+    behaviour = [f for f in bundle.spec.names if not is_profile_feature(f)]
+    assert profile and behaviour
+    hottest = scores.get_column("engagement_score").arg_max()
+    coldest = scores.get_column("engagement_score").arg_min()
+    copied = today.with_columns(
+        [pl.lit(today.item(hottest, f), dtype=today.schema[f]).alias(f) for f in behaviour]
+    )
+    after = score_leads(bundle, copied)
+    gained = after.get_column("engagement_score") - scores.get_column("engagement_score")
+    assert (gained >= 0).mean() > 0.95 and gained.mean() > 10
+    if bundle.explainer.kind == "linear":  # the profile's part does not see behaviour at all
+        assert after.get_column("fit_score").equals(scores.get_column("fit_score"))
+    assert scores.item(hottest, "engagement_score") > scores.item(coldest, "engagement_score")
 
 
 def test_scores_follow_the_calibrated_pipeline(result: TrainResult, today: pl.DataFrame) -> None:

@@ -731,6 +731,10 @@ SCORE_SCHEMA: dict[str, pl.DataType] = {
     "probability": pl.Float64,
     "percentile": pl.Float64,
     "score": pl.Int32,
+    # how much of the score is who the lead is / what it did (the points rules' split when
+    # the rules score)
+    "fit_score": pl.Int32,
+    "engagement_score": pl.Int32,
     "scoring_method": pl.Utf8,
     "scoring_method_reason": pl.Utf8,
     "model_version": pl.Utf8,
@@ -777,6 +781,8 @@ def score_with_champion(
             pl.lit(None, pl.Float64).alias("probability"),
             pl.lit(None, pl.Float64).alias("percentile"),
             pl.col("points_score").cast(pl.Int32).alias("score"),
+            _points_split(rows, "fit_score"),
+            _points_split(rows, "engagement_score"),
             pl.lit("rules").alias("scoring_method"),
             pl.lit(reason).alias("scoring_method_reason"),
             pl.lit(None, pl.Utf8).alias("model_version"),
@@ -799,6 +805,8 @@ def score_with_champion(
         "probability",
         "percentile",
         pl.col("score").cast(pl.Int32),
+        "fit_score",
+        "engagement_score",
         pl.lit("model").alias("scoring_method"),
         pl.lit(reason).alias("scoring_method_reason"),
         pl.col("model_version").cast(pl.Utf8),
@@ -812,6 +820,13 @@ def score_with_champion(
             pl.lit("]"),
         ).alias("contributions"),
     ).cast(SCORE_SCHEMA)  # type: ignore[arg-type]
+
+
+def _points_split(rows: pl.DataFrame, column: str) -> pl.Expr:
+    """The points rules' fit or engagement score of the scoring rows (null when not given)."""
+    if column in rows.columns:
+        return pl.col(column).cast(pl.Int32)
+    return pl.lit(None, pl.Int32).alias(column)
 
 
 def _loadable_champion(

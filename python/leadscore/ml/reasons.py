@@ -340,6 +340,21 @@ class Share:
     zero_evidence: int
 
 
+#: "Who the lead is": the features of its profile (the categories above, the fit flags and
+#: the custom lead properties, ``custom_*``). Every other feature is what the lead did (and
+#: how long ago): activity counts, recency, engagement, bounces, sales verdicts, age. The
+#: model's fit_score and engagement_score split its attributions by this.
+PROFILE_FLAGS: frozenset[str] = frozenset(
+    {"is_free_email", "is_target_industry", "is_target_size", "has_partner_tech",
+     "has_competitor_tech"}
+)  # fmt: skip
+
+
+def is_profile_feature(feature: str) -> bool:
+    """Whether ``feature`` says who the lead is (its profile) rather than what it did."""
+    return feature in CATEGORIES or feature in PROFILE_FLAGS or feature.startswith("custom_")
+
+
 SHARES: dict[str, Share] = {
     "email_open_rate_90d": Share(
         "Email open rate (90 days)",
