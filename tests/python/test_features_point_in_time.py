@@ -193,11 +193,16 @@ def test_converted_or_not_yet_created_leads_have_no_row(base_build: Path) -> Non
 
 
 def test_rows_whose_horizon_is_not_over_are_unlabelled(base_build: Path) -> None:
+    """A horizon is over once the data has run past it: labels end 90 days before where the
+    data ends (int_score_date.data_ends_at: the export's latest event, here before the score
+    date), not before the score date."""
     rows = query(
         base_build,
         "select as_of_date, count(label), count(*) from features.lead_features group by 1",
     )
-    cutoff = datetime.fromisoformat(SCORE_DATE) - timedelta(days=90)
+    [(data_ends_at,)] = query(base_build, "select data_ends_at from intermediate.int_score_date")
+    assert data_ends_at <= datetime.fromisoformat(SCORE_DATE) + timedelta(days=1)
+    cutoff = data_ends_at - timedelta(days=90)
     for as_of_date, labelled, total in rows:
         if datetime.combine(as_of_date, datetime.min.time()) + timedelta(days=1) > cutoff:
             assert labelled == 0, as_of_date
