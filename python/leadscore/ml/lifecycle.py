@@ -365,16 +365,19 @@ def _training_run(
             ),
         )
 
-    # distinct newly converted leads: a lead that converts counts once, not once for every
-    # weekly row labelled with its conversion
+    # newly converted leads: distinct leads (a lead that converts counts once, not once for
+    # every weekly row labelled with its conversion) whose conversion the champion could not
+    # have learned: positive on an as-of date after the last one it learned from, and on
+    # none it learned from. Each week one more as-of date becomes labelled, and most of its
+    # positive leads had already converted where the champion saw them (20k demo: ~400 such
+    # leads a week, which made policy auto retrain every week).
     new_conversions = n_positive
     seen_until = None if champion is None else _seen_until(champion)
     if seen_until is not None:
-        new_conversions = (
-            labelled.filter((pl.col(date_column) > seen_until) & (pl.col(label) == 1))
-            .get_column(id_column)
-            .n_unique()
-        )
+        positive = labelled.filter(pl.col(label) == 1)
+        newer = positive.filter(pl.col(date_column) > seen_until).select(id_column).unique()
+        known = positive.filter(pl.col(date_column) <= seen_until).select(id_column).unique()
+        new_conversions = newer.join(known, on=id_column, how="anti").height
     retraining = needs_retraining(
         settings.retrain_policy,  # type: ignore[arg-type]
         # the champion's age in the data's time (score dates), so rebuilding a past score
