@@ -9,11 +9,13 @@ in an in-memory DuckDB, so no test re-implements the champion rule.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
 import jinja2
 import polars as pl
+from leadscore.ml.lifecycle import RUN_SCHEMA
 
 ML_CHAMPION_SQL = Path(__file__).resolve().parents[2] / "models" / "ml" / "ml_champion.sql"
 
@@ -37,3 +39,22 @@ def champions(runs: pl.DataFrame | None, pinned: str | None = None) -> pl.DataFr
         out = con.sql(f"select * from ({sql}) order by champion_rank").pl()
     # DuckDB hands back what polars gave it; keep the registry's own column types
     return out.cast({name: runs.schema[name] for name in runs.columns})
+
+
+def registry_run(
+    run_id: str, version: str, score_date: dt.date, promoted: bool, **values: object
+) -> dict:
+    """One trained run of the registry (``ml_training_runs``), every other column null."""
+    record = {name: None for name in RUN_SCHEMA}
+    return record | {
+        "run_id": run_id,
+        "version_id": version,
+        "score_date": score_date,
+        "ran_at": dt.datetime.combine(score_date, dt.time(6)),
+        "action": "trained",
+        "action_reason": "retraining policy 'always'",
+        "is_promoted": promoted,
+        "model_kind": "logistic",
+        "model_bundle": f"bundle of {version}".encode(),
+        **values,
+    }

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from champion_frames import champions
+from champion_frames import champions, registry_run
 from dbt_helpers import run_dbt
 from leadscore.ml.lifecycle import RUN_SCHEMA, champion_run, training_run
 from project_settings import lifecycle, split_by_dates, train_config
@@ -23,29 +23,13 @@ from synthetic_panel import make_synthetic_panel
 MAY, JUNE = dt.date(2026, 5, 4), dt.date(2026, 6, 1)
 
 
-def _run(run_id: str, version: str, score_date: dt.date, promoted: bool, **values: object) -> dict:
-    record = {name: None for name in RUN_SCHEMA}
-    return record | {
-        "run_id": run_id,
-        "version_id": version,
-        "score_date": score_date,
-        "ran_at": dt.datetime.combine(score_date, dt.time(6)),
-        "action": "trained",
-        "action_reason": "retraining policy 'always'",
-        "is_promoted": promoted,
-        "model_kind": "logistic",
-        "model_bundle": f"bundle of {version}".encode(),
-        **values,
-    }
-
-
 RUNS = pl.DataFrame(
     [
-        _run("may", "lsm-may", MAY, True),
+        registry_run("may", "lsm-may", MAY, True),
         # trained, never promoted (it lost to the champion), still a model one may pin
-        _run("may-2", "lsm-may-2", MAY + dt.timedelta(days=7), False),
-        _run("june", "lsm-june", JUNE, True),
-        _run("june-2", None, JUNE + dt.timedelta(days=7), None, action="failed"),
+        registry_run("may-2", "lsm-may-2", MAY + dt.timedelta(days=7), False),
+        registry_run("june", "lsm-june", JUNE, True),
+        registry_run("june-2", None, JUNE + dt.timedelta(days=7), None, action="failed"),
     ],
     schema=RUN_SCHEMA,
 )

@@ -10,34 +10,20 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from champion_frames import champions
+from champion_frames import champions, registry_run
 from leadscore.ml.lifecycle import RUN_SCHEMA, champion_run
 from leadscore.registry.cli import main
 
 MAY, JUNE = dt.date(2026, 5, 4), dt.date(2026, 6, 1)
 
 
-def _run(run_id: str, version: str, score_date: dt.date, promoted: bool) -> dict:
-    record = {name: None for name in RUN_SCHEMA}
-    return record | {
-        "run_id": run_id,
-        "version_id": version,
-        "score_date": score_date,
-        "ran_at": dt.datetime.combine(score_date, dt.time(6)),
-        "action": "trained",
-        "action_reason": "retraining policy 'always'",
-        "is_promoted": promoted,
-        "model_kind": "logistic",
-        "model_bundle": f"bundle of {version}".encode(),
-        "roc_auc": 0.8,
-        "pr_auc": 0.3,
-    }
-
-
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Path:
     runs = pl.DataFrame(
-        [_run("may", "lsm-may", MAY, True), _run("june", "lsm-june", JUNE, True)],
+        [
+            registry_run("may", "lsm-may", MAY, True, roc_auc=0.8, pr_auc=0.3),
+            registry_run("june", "lsm-june", JUNE, True, roc_auc=0.8, pr_auc=0.3),
+        ],
         schema=RUN_SCHEMA,
     )
     database = tmp_path / "w.duckdb"
