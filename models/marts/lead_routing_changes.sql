@@ -2,11 +2,12 @@
     would call one since the version the CRM last received, as recorded in
     the sync checkpoint, source sync_state.last_synced
     (<export_path>/state/last_synced.parquet, written by
-    `python -m leadscore.sync mark-synced`). A change is a new tier, action
-    or owner, or a score at least var sync_min_score_change points from the
-    score the CRM received; reason wording, day counters and a new model
-    version alone are not (the row sent with the next real change carries
-    them). The comparison is always with what the CRM received, so small
+    `python -m leadscore.sync mark-synced`). A change is a new tier, action or
+    owner, or a score at least var sync_min_score_change
+    points from the score the CRM received (at least var
+    sync_min_time_score_change when only time moved it: no new behaviour,
+    the same model); reason wording, day counters and a new model version
+    alone are not (the row sent with the next real change carries them). The comparison is always with what the CRM received, so small
     moves add up until they make a change.
 
     change_type is 'new' when the CRM never received the lead, 'updated'
@@ -28,6 +29,14 @@
         "var sync_min_score_change must be a number of score points >= 0"
         ~ " (default 5; 0 lists every change of a synced field); got "
         ~ min_score_change ~ ".") }}
+{%- endif -%}
+{%- set min_time_score_change = var('sync_min_time_score_change') -%}
+{%- if min_time_score_change is not number
+    or min_time_score_change < min_score_change -%}
+    {{ exceptions.raise_compiler_error(
+        "var sync_min_time_score_change must be a number of score points >="
+        ~ " sync_min_score_change (default 15); got "
+        ~ min_time_score_change ~ ".") }}
 {%- endif -%}
 {%- set text_type = dbt.type_string() -%}
 with
@@ -86,10 +95,7 @@ compared as (
             routing.assigned_rep_id
             is distinct from last_synced.assigned_rep_id
         ) as is_owner_changed,
-        coalesce(
-            abs(routing.score - last_synced.score) >= {{ min_score_change }},
-            true
-        ) as is_score_moved,
+        abs(routing.score - last_synced.score) as score_move,
         (routing.model_version is distinct from last_synced.model_version)
             as is_model_changed,
         -- the lead did something the version the CRM received did not know
@@ -99,6 +105,23 @@ compared as (
         ) as has_new_behaviour
     from routing
     left join last_synced on routing.lead_id = last_synced.lead_id
+),
+
+-- a score move is a change at sync_min_score_change points, or at
+-- sync_min_time_score_change when only time moved it (no new behaviour, the
+-- same model: its activity aged, its day counters ticked)
+moves as (
+    select
+        *,
+        coalesce(
+            score_move >= case
+                when has_new_behaviour or is_model_changed
+                    then {{ min_score_change }}
+                else {{ min_time_score_change }}
+            end,
+            true
+        ) as is_score_moved
+    from compared
 ),
 
 changes as (
@@ -116,7 +139,7 @@ changes as (
             when is_model_changed then 'model'
             else 'time'
         end as change_cause
-    from compared
+    from moves
     where
         not was_synced
         or (

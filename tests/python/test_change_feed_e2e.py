@@ -29,6 +29,7 @@ N_LEADS = 2000
 D1 = dt.date(2026, 10, 17)
 D2 = D1 + dt.timedelta(weeks=1)
 MIN_SCORE_CHANGE = 5  # the default of var sync_min_score_change
+MIN_TIME_SCORE_CHANGE = 15  # ... and of sync_min_time_score_change (only time moved it)
 SELECT = [
     "--select",
     "+export_files",
@@ -111,6 +112,12 @@ def feed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Feed]:
 
 def _against_checkpoint(feed: Feed) -> pl.DataFrame:
     """Each lead of D2 beside what the CRM received, with the rule's verdict."""
+    acted = pl.col("last_behaviour_date").is_not_null() & (
+        pl.col("last_behaviour_date_received").is_null()
+        | (pl.col("last_behaviour_date") > pl.col("last_behaviour_date_received"))
+    )
+    only_time = ~acted & pl.col("model_version").eq_missing(pl.col("model_version_received"))
+    threshold = pl.when(only_time).then(MIN_TIME_SCORE_CHANGE).otherwise(MIN_SCORE_CHANGE)
     return feed.routing.join(
         feed.checkpoint, on="lead_id", how="left", suffix="_received"
     ).with_columns(
@@ -118,7 +125,7 @@ def _against_checkpoint(feed: Feed) -> pl.DataFrame:
             (pl.col("tier") != pl.col("tier_received"))
             | (pl.col("action") != pl.col("action_received"))
             | pl.col("assigned_rep_id").ne_missing(pl.col("assigned_rep_id_received"))
-            | ((pl.col("score") - pl.col("score_received")).abs() >= MIN_SCORE_CHANGE)
+            | ((pl.col("score") - pl.col("score_received")).abs() >= threshold)
         ).alias("is_real_change")
     )
 

@@ -84,6 +84,45 @@ def test_too_few_outcomes_is_a_cold_start_scored_by_rules(
     assert "model needs" in scores.item(0, "scoring_method_reason")
 
 
+def test_the_rules_score_is_the_points_on_the_score_scale_when_given(
+    panel: pl.DataFrame, score_date: dt.date
+) -> None:
+    """ml_scoring_rows puts the points on the score scale (lead_points_scale): scoring by
+    rules takes that score, keeps the points' reasons, and says what the scale is."""
+    settings = lifecycle(min_labelled=10**9, train=LOGISTIC)
+    run = training_run(panel, None, settings, score_date, RAN_AT)
+    rows = _scoring_rows(panel).with_columns(
+        (pl.col("points_score") * 2).clip(0, 100).alias("rules_score"),
+        pl.lit(True).alias("rules_uses_scale"),
+        pl.lit(12_345).alias("rules_reference_rows"),
+        pl.lit(29).alias("rules_sales_now_points"),
+        pl.lit(17).alias("rules_nurture_points"),
+    )
+    scores = score_with_champion(rows, champions(run), latest_run=run.row(0, named=True))
+    assert scores.get_column("score").to_list() == (
+        rows.get_column("rules_score").cast(pl.Int32).to_list()
+    )
+    assert scores.get_column("score").to_list() != (
+        rows.get_column("points_score").cast(pl.Int32).to_list()
+    )
+    assert scores.item(0, "reason_1") == "+ Asked for a demo"
+    reason = scores.item(0, "scoring_method_reason")
+    assert "on the score scale of 12,345 earlier lead-dates" in reason
+    assert "29 points score the sales_now threshold" in reason
+    unscaled = score_with_champion(
+        rows.with_columns(
+            pl.col("points_score").alias("rules_score"),
+            pl.lit(False).alias("rules_uses_scale"),
+            pl.lit("var rules_on_score_scale is false").alias("rules_unscaled_reason"),
+        ),
+        champions(run),
+        latest_run=run.row(0, named=True),
+    )
+    assert unscaled.item(0, "scoring_method_reason").endswith(
+        "; the score is the points score (var rules_on_score_scale is false)"
+    )
+
+
 def test_auto_keeps_a_fresh_champion_and_only_scores(
     panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
 ) -> None:

@@ -757,8 +757,12 @@ def score_with_champion(
     """Score the open leads with the champion, or with the points score when there is none.
 
     Args:
-        rows: one row per open lead at the score date: ``lead_id``, every feature, and the
-            points score with its reasons (``points_score``, ``points_reason_1..3``).
+        rows: one row per open lead at the score date: ``lead_id``, every feature, the
+            points score with its reasons (``points_score``, ``points_reason_1..3``) and, from
+            ``ml_scoring_rows``, the points on the score scale (``rules_score``,
+            ``rules_uses_scale``, ``rules_unscaled_reason``, ``rules_reference_rows``,
+            ``rules_sales_now_points``, ``rules_nurture_points``; without them the rules score
+            is the points score).
         champions: the ``ml_champion`` model ordered by ``champion_rank``: the champion first,
             then the earlier champions in the order scoring falls back to them when a model
             bundle cannot be read. ``None`` or empty: there is no champion.
@@ -779,11 +783,13 @@ def score_with_champion(
             reason = f"rules score: {latest_run['warning']}"
         else:
             reason = with_rules_prefix(latest_run["action_reason"])
+        reason += _rules_scale_note(rows)
+        rules_score = "rules_score" if "rules_score" in rows.columns else "points_score"
         return rows.select(
             pl.col("lead_id").cast(pl.Utf8),
             pl.lit(None, pl.Float64).alias("probability"),
             pl.lit(None, pl.Float64).alias("percentile"),
-            pl.col("points_score").cast(pl.Int32).alias("score"),
+            pl.col(rules_score).cast(pl.Int32).alias("score"),
             _points_split(rows, "fit_score"),
             _points_split(rows, "engagement_score"),
             pl.lit("rules").alias("scoring_method"),
@@ -830,6 +836,21 @@ def _points_split(rows: pl.DataFrame, column: str) -> pl.Expr:
     if column in rows.columns:
         return pl.col(column).cast(pl.Int32)
     return pl.lit(None, pl.Int32).alias(column)
+
+
+def _rules_scale_note(rows: pl.DataFrame) -> str:
+    """What the rules score is on (``lead_points_scale``), for ``scoring_method_reason``."""
+    if rows.height == 0 or "rules_uses_scale" not in rows.columns:
+        return ""
+    first = rows.row(0, named=True)
+    if first["rules_uses_scale"]:
+        return (
+            f"; the points are on the score scale of {first['rules_reference_rows']:,} earlier "
+            f"lead-dates ({first['rules_sales_now_points']} points score the sales_now "
+            f"threshold, {first['rules_nurture_points']} the nurture one)"
+        )
+    why = first.get("rules_unscaled_reason")
+    return "; the score is the points score" + (f" ({why})" if why else "")
 
 
 def _loadable_champion(

@@ -2,12 +2,13 @@
 
 `exports/state/last_synced.parquet` holds one row per lead: lead_id, sync_hash,
 synced_at (naive UTC timestamp), and the values the CRM received (RECEIVED_SCHEMA:
-score, tier, action, assigned_rep_id, model_version, and last_behaviour_date, the
-latest day the lead had done something when that version was built). The dbt
-build compares the current `lead_routing` with these values to write
-`lead_routing_changes` (a change is a new tier, action or owner, or a score moved
-by at least var sync_min_score_change); this module records them after a
-successful sync.
+score, tier, action, assigned_rep_id, model_version, and
+last_behaviour_date, the latest day the lead had done something when that version
+was built). The dbt build compares the current `lead_routing` with these values to
+write `lead_routing_changes` (a change is a new tier, action or owner, or a
+score moved by at least var sync_min_score_change, or
+sync_min_time_score_change when only time moved it); this module records them
+after a successful sync.
 
 Older checkpoints (lead_id, sync_hash, synced_at only) still work: their rows
 read with null values, and the build compares such a row by hash, as before,
