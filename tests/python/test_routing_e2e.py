@@ -138,7 +138,16 @@ class Run:
 
     def build(self, score_date: str) -> None:
         result = run_dbt(
-            ["build"],
+            # only what the tests read: the exports, the alerts, the score changes
+            [
+                "build",
+                "--select",
+                "+export_files",
+                "+lead_tier_alerts",
+                "+lead_score_changes",
+                "--indirect-selection",
+                "cautious",
+            ],
             self.database,
             {
                 "raw_data_path": str(self.crm),
