@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,9 @@ from leadscore.ml.policy import (
 from leadscore.ml.scoring import evaluate_bundle, score_leads
 from leadscore.ml.split import split_panel
 from leadscore.ml.train import train_model
+from leadscore.progress import Stopwatch
+
+LOG = logging.getLogger(__name__)
 
 #: The columns of one training run (one row per build), in order.
 RUN_SCHEMA: dict[str, pl.DataType] = {
@@ -317,6 +321,7 @@ def _training_run(
     horizons: pl.DataFrame | None,
 ) -> pl.DataFrame:
     """:func:`training_run` once unusable champions are marked: its one row."""
+    watch = Stopwatch()
     label = settings.train.features.label_column
     date_column = settings.train.features.date_column
     id_column = settings.train.features.id_column
@@ -326,6 +331,20 @@ def _training_run(
     n_leads = labelled.get_column(id_column).n_unique() if n_labelled else 0
     n_converted = (
         labelled.filter(pl.col(label) == 1).get_column(id_column).n_unique() if n_labelled else 0
+    )
+    cap = settings.train.max_train_rows
+    LOG.info(
+        "training: panel of %s rows: %s labelled (%s positive) on %s leads (%s converted)%s",
+        f"{panel.height:,}",
+        f"{n_labelled:,}",
+        f"{n_positive:,}",
+        f"{n_leads:,}",
+        f"{n_converted:,}",
+        (
+            f", a sample: var model_max_train_rows caps the labelled rows at {cap:,}"
+            if cap is not None and n_labelled >= cap
+            else ""
+        ),
     )
     checks = preflight(labelled, settings, n_leads, n_converted, horizons)
     advice = checks.get("advice")
@@ -349,6 +368,7 @@ def _training_run(
         n_leads, n_converted, settings.min_labelled, settings.min_conversions, n_negative
     )
     if scoring.method == "rules" and champion is None:
+        LOG.info("training: not trained (cold start): %s", scoring.sentence)
         return _row(
             run,
             action="cold_start",
@@ -394,7 +414,9 @@ def _training_run(
         retraining = retraining.keeping_for_too_few_outcomes(scoring)
     if not retraining.retrain:
         action = "kept_champion" if champion is not None else "cold_start"
+        LOG.info("training: not trained (%s): %s", action, retraining.sentence)
         return _row(run, action=action, action_reason=retraining.sentence)
+    LOG.info("training: training a challenger: %s", retraining.sentence)
 
     keeps = (
         "The champion keeps scoring."
@@ -417,6 +439,7 @@ def _training_run(
     except MLInputError as error:
         # Not enough data of the right shape (e.g. a period without conversions): say so and
         # keep scoring with the champion or the rules.
+        LOG.warning("training: failed after %s: %s", watch, error)
         return _row(
             run,
             action="failed",
@@ -429,6 +452,7 @@ def _training_run(
         )
     except Exception as error:
         detail = f"{type(error).__name__}: {error}"
+        LOG.warning("training: failed unexpectedly after %s: %s", watch, detail)
         return _row(
             run,
             action="failed",
@@ -454,6 +478,13 @@ def _training_run(
         )
     counts = metadata["counts"]
     refit = metadata.get("refit") or {}
+    LOG.info(
+        "training: %s %s in %s: %s",
+        bundle.version_id,
+        "promoted" if decision.promote else "not promoted",
+        watch,
+        decision.reason,
+    )
     return _row(
         run,
         action="trained",
@@ -785,6 +816,7 @@ def score_with_champion(
             reason = with_rules_prefix(latest_run["action_reason"])
         reason += _rules_scale_note(rows)
         rules_score = "rules_score" if "rules_score" in rows.columns else "points_score"
+        LOG.info("scoring: %s leads by the points rules (%s)", f"{rows.height:,}", reason)
         return rows.select(
             pl.col("lead_id").cast(pl.Utf8),
             pl.lit(None, pl.Float64).alias("probability"),

@@ -10,6 +10,8 @@ output.
 
 from __future__ import annotations
 
+import logging
+import math
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,9 @@ from leadscore.ml.features import FeatureSpec, labelled_rows, prepare_features
 from leadscore.ml.metrics import Evaluation, evaluate_scores
 from leadscore.ml.reasons import choose_reasons, is_profile_feature
 from leadscore.ml.scale import percentile_of, to_score
+from leadscore.progress import Stopwatch
+
+LOG = logging.getLogger(__name__)
 
 N_REASONS = 3
 
@@ -88,12 +93,32 @@ def score_leads(
     scale: ScoreScale = config.score_scale or bundle.score_scale  # type: ignore[assignment]
     # Validate every column up front, so a bad column fails before any work is done.
     prepare_features(rows.head(0), bundle.spec)
-    parts = [
-        _score_batch(bundle, rows.slice(start, config.batch_size), id_column, scale, config)
-        for start in range(0, rows.height, config.batch_size)
-    ]
+    watch = Stopwatch()
+    batches = math.ceil(rows.height / config.batch_size)
+    LOG.info(
+        "scoring: %s leads with model %s, %d features%s ...",
+        f"{rows.height:,}",
+        bundle.version_id,
+        len(bundle.spec.names),
+        f", in {batches} batches of {config.batch_size:,}" if batches > 1 else "",
+    )
+    parts = []
+    for i, start in enumerate(range(0, rows.height, config.batch_size), start=1):
+        parts.append(
+            _score_batch(bundle, rows.slice(start, config.batch_size), id_column, scale, config)
+        )
+        if batches > 1:
+            LOG.info(
+                "scoring: batch %d/%d done (%s of %s leads) at %s",
+                i,
+                batches,
+                f"{min(start + config.batch_size, rows.height):,}",
+                f"{rows.height:,}",
+                watch,
+            )
     if not parts:
         return _score_batch(bundle, rows.head(0), id_column, scale, config)
+    LOG.info("scoring: %s leads scored in %s", f"{rows.height:,}", watch)
     return pl.concat(parts, how="vertical")
 
 

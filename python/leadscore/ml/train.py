@@ -51,6 +51,7 @@ from leadscore.ml.metrics import Evaluation
 from leadscore.ml.scale import reference_distribution, to_score
 from leadscore.ml.scoring import calibrated_probability, evaluate_with_points
 from leadscore.ml.split import TimeSplit, apply_split, split_panel
+from leadscore.progress import Stopwatch
 
 LOG = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def train_model(
             as-of dates, a period without positives, missing columns.
     """
     _check_config(config)
+    watch = Stopwatch()
     fc = config.features
     spec = infer_feature_spec(panel, fc)
     labelled = labelled_rows(panel, fc)
@@ -108,12 +110,28 @@ def train_model(
     train, calib, test = apply_split(labelled, split, fc.date_column)
     for part, name in ((train, "training"), (calib, "calibration"), (test, "test")):
         _require_both_classes(part, name, fc.label_column)
+    LOG.info(
+        "training: split by as-of date: %s",
+        "; ".join(
+            _period(name, part, dates, fc.label_column)
+            for name, part, dates in (
+                ("training", train, split.train_dates),
+                ("calibration", calib, split.calibration_dates),
+                ("test", test, split.test_dates),
+            )
+        ),
+    )
     # A guard for callers that pass a panel straight in (benchmarks, tests): in the build,
     # ml_training_panel already holds at most max_train_rows labelled rows (sampled in SQL,
     # so Python never holds more), and neither this nor the refit's guard fires.
     if config.max_train_rows is not None and train.height > config.max_train_rows:
         rng = np.random.default_rng(config.seed)
         keep = np.sort(rng.choice(train.height, size=config.max_train_rows, replace=False))
+        LOG.info(
+            "training: sampled %s of the %s training rows (max_train_rows)",
+            f"{config.max_train_rows:,}",
+            f"{train.height:,}",
+        )
         train = train[keep]
         _require_both_classes(train, "subsampled training", fc.label_column)
 
@@ -141,6 +159,12 @@ def train_model(
         spec = spec.subset(set(spec.names) - {d["feature"] for d in signs.left_out})
         X_train = X_train.select(spec.names)
     decreasing = signs.decreasing
+    LOG.info(
+        "training: %d features%s%s",
+        len(spec.names),
+        f"; {len(dropped)} dropped (all null or constant)" if dropped else "",
+        f"; {len(decreasing)} negative signals held to lowering the score" if decreasing else "",
+    )
     X_cal = prepare_features(calib, spec)
     X_test = prepare_features(test, spec)
     y_train = _labels(train, fc.label_column)
@@ -151,19 +175,42 @@ def train_model(
     metric = config.selection_metric
     fitted: dict[str, FittedCandidate] = {}
     values: dict[str, float] = {}
-    for name in config.candidates:
+    for i, name in enumerate(config.candidates, start=1):
+        step = Stopwatch()
+        what = f"candidate {i}/{len(config.candidates)} {name}"
+        LOG.info(
+            "training: %s on %s rows x %d features ...",
+            what,
+            f"{X_train.height:,}",
+            len(spec.names),
+        )
         fit = fit_candidate(name, spec, config.params, config.seed, X_train, y_train, decreasing)
         fitted[name] = fit
         values[name] = _metric(
             metric, y_cal, fit.pipeline.predict_proba(X_cal.select(fit.spec.names))[:, 1]
         )
+        LOG.info(
+            "training: %s fitted in %s, %s %.4f on %s calibration rows",
+            what,
+            step,
+            _METRIC_NAMES[metric],
+            values[name],
+            f"{X_cal.height:,}",
+        )
     higher = _HIGHER_IS_BETTER[metric]
     selected = max(config.candidates, key=lambda n: values[n] if higher else -values[n])
+    LOG.info(
+        "training: selected %s by %s (%s)",
+        selected,
+        _METRIC_NAMES[metric],
+        ", ".join(f"{n} {values[n]:.4f}" for n in config.candidates),
+    )
     pipe, spec = fitted[selected].pipeline, fitted[selected].spec
     held_at_zero = fitted[selected].held_at_zero
     X_train, X_cal, X_test = (X.select(spec.names) for X in (X_train, X_cal, X_test))
 
     # 2. Permutation importance of the selected model on the calibration dates.
+    step = Stopwatch()
     importance = permutation_importance_table(
         pipe,
         X_cal,
@@ -176,10 +223,18 @@ def train_model(
         one_to_one=selected in ONE_TO_ONE,
         output_features=(logistic_output_features(pipe, spec) if selected == "logistic" else None),
     )
+    LOG.info(
+        "training: permutation importance of %d features on %s calibration rows x %d repeats in %s",
+        len(spec.names),
+        f"{min(X_cal.height, config.importance_max_rows):,}",
+        config.importance_repeats,
+        step,
+    )
 
     # 3. Optional top-k refit, kept only if it costs no more than the tolerance.
     reduction: dict[str, Any] = {"requested": config.max_features, "kept": False}
     if config.max_features is not None and config.max_features < len(spec.names):
+        step = Stopwatch()
         top = set(importance.get_column("feature").head(config.max_features).to_list())
         small_fit = fit_candidate(
             selected, spec.subset(top), config.params, config.seed, X_train, y_train, decreasing
@@ -199,8 +254,19 @@ def train_model(
             spec, pipe = small_spec, small
             held_at_zero = held_at_zero + small_fit.held_at_zero
             X_cal, X_test = X_cal.select(spec.names), X_test.select(spec.names)
+        LOG.info(
+            "training: %s refitted on its top %d features in %s, %s %.4f vs %.4f: %s",
+            selected,
+            config.max_features,
+            step,
+            _METRIC_NAMES[metric],
+            small_value,
+            values[selected],
+            "kept" if reduction["kept"] else "not kept (costs more than the tolerance)",
+        )
 
     # 4. Calibrate on the calibration dates; the test dates stay unseen.
+    step = Stopwatch()
     model = CalibratedClassifierCV(FrozenEstimator(pipe), method=config.calibration)
     model.fit(X_cal, y_cal)
 
@@ -221,10 +287,28 @@ def train_model(
         config.tiers,
         config.calibration_bins,
     )
+    LOG.info(
+        "training: calibrated (%s) on %s calibration rows in %s; on %s test rows ROC AUC "
+        "%.3f, PR AUC %.3f%s",
+        config.calibration,
+        f"{X_cal.height:,}",
+        step,
+        f"{test.height:,}",
+        evaluation.model.roc_auc,
+        evaluation.model.pr_auc,
+        ""
+        if evaluation.points is None
+        else (
+            f" (the points rules: ROC AUC {evaluation.points.roc_auc:.3f}, PR AUC "
+            f"{evaluation.points.pr_auc:.3f})"
+        ),
+    )
 
     # 6. Refit on every labelled row the score date allows (the newest outcomes included):
     #    the held-out metrics above stay those of the model selected and calibrated before.
     refit = _refit(labelled, selected, spec, config, decreasing)
+    if not refit["done"]:
+        LOG.info("training: not refitted: %s", refit["reason"])
     if refit["done"]:
         model = refit.pop("model")
         spec = refit.pop("spec")
@@ -237,6 +321,13 @@ def train_model(
             calibrated_probability(model, raw), config.reference_size
         )
     explainer = build_explainer(pipe, spec, transformed)
+    LOG.info(
+        "training: done in %s: %s on %d features%s",
+        watch,
+        selected,
+        len(spec.names),
+        f", refitted on {refit['rows']:,} rows" if refit["done"] else "",
+    )
     importance = importance.with_columns(
         pl.col("feature").is_in(list(spec.names)).alias("in_model")
     )
@@ -252,8 +343,8 @@ def train_model(
     }
     if signs.enabled:
         LOG.info(
-            "negative signals (%s): constrained %s; left out (null on some rows) %s; held at 0 "
-            "%s; absent %s",
+            "training: negative signals (%s): constrained %s; left out (null on some rows) %s; "
+            "held at 0 %s; absent %s",
             selected,
             sign_constraints["decreasing"],
             [d["feature"] for d in signs.left_out],
@@ -357,12 +448,29 @@ def _refit(
             "done": False,
             "reason": f"{converted} converted leads are too few for {folds} calibration folds",
         }
+    watch = Stopwatch()
+    LOG.info(
+        "training: refit %s on %s labelled rows (%s positive) as of %s to %s, with %d "
+        "calibration folds ...",
+        selected,
+        f"{rows.height:,}",
+        f"{int(y.sum()):,}",
+        rows.get_column(fc.date_column).min(),
+        rows.get_column(fc.date_column).max(),
+        folds,
+    )
     X = prepare_features(rows, spec)
     held_at_zero: list[dict[str, str]] = []
     if selected == "logistic" and decreasing & set(spec.names):
+        step = Stopwatch()
         fit = fit_candidate(selected, spec, config.params, config.seed, X, y, decreasing)
         spec, held_at_zero = fit.spec, fit.held_at_zero
         X = X.select(spec.names)
+        LOG.info(
+            "training: refit: negative signals checked on all rows in %s (%d held at 0)",
+            step,
+            len(held_at_zero),
+        )
     cv = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=config.seed)
     splits = list(cv.split(np.zeros(rows.height), y, groups))
     if any(len(np.unique(y[train])) < 2 or len(np.unique(y[test])) < 2 for train, test in splits):
@@ -371,6 +479,7 @@ def _refit(
     model = CalibratedClassifierCV(base, method=config.calibration, cv=splits, ensemble=False)
     model.fit(X, y)
     model.cv = folds  # the fold indices are not worth storing in the bundle
+    LOG.info("training: refit done in %s", watch)
     dates = rows.get_column(fc.date_column)
     return {
         "done": True,
@@ -418,6 +527,19 @@ def library_versions() -> dict[str, str]:
         "polars": pl.__version__,
         "skops": skops.__version__,
     }
+
+
+#: How the progress lines name each selection metric.
+_METRIC_NAMES = {"pr_auc": "PR AUC", "roc_auc": "ROC AUC", "log_loss": "log loss", "brier": "Brier"}
+
+
+def _period(name: str, part: pl.DataFrame, dates: tuple[dt.date, ...], label: str) -> str:
+    """One period of the split for a progress line: rows, positives, as-of dates."""
+    positive = int(part.get_column(label).cast(pl.Int64).sum())
+    return (
+        f"{name} {part.height:,} rows ({positive:,} positive) on {len(dates)} as-of dates "
+        f"{dates[0]} to {dates[-1]}"
+    )
 
 
 def _metric(name: str, y: np.ndarray, p: np.ndarray) -> float:

@@ -6,6 +6,8 @@ would have given then, unless the score history already holds what was actually 
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import polars as pl
 
@@ -14,6 +16,9 @@ from leadscore.ml.errors import MLInputError
 from leadscore.ml.lifecycle import first_champion
 from leadscore.ml.scale import to_score
 from leadscore.monitoring.scoring import champion_probability
+from leadscore.progress import Stopwatch
+
+LOG = logging.getLogger(__name__)
 
 BACKTEST_SCHEMA: dict[str, pl.DataType] = {
     "lead_id": pl.Utf8,
@@ -53,8 +58,20 @@ def replay_backtest(rows: pl.DataFrame, champions: pl.DataFrame | None) -> pl.Da
             f"backtest rows lack column(s) {missing}; build them with models/ml/"
             "ml_backtest_rows.sql."
         )
+    watch = Stopwatch()
     champion = first_champion(champions)
     has_history = pl.col("history_probability").is_not_null()
+    dates = rows.get_column("as_of_date")
+    n_history = rows.select(has_history.sum()).item() if rows.height else 0
+    LOG.info(
+        "backtest: %s rows on %d as-of dates%s: %s from the score history, %s to replay%s",
+        f"{rows.height:,}",
+        dates.n_unique(),
+        f" ({dates.min()} to {dates.max()})" if rows.height else "",
+        f"{n_history:,}",
+        f"{rows.height - n_history:,}",
+        "" if champion is not None else " (no champion: left without a model score)",
+    )
     base = rows.select(
         pl.col("lead_id").cast(pl.Utf8),
         pl.col("as_of_date").cast(pl.Date),
@@ -78,6 +95,12 @@ def replay_backtest(rows: pl.DataFrame, champions: pl.DataFrame | None) -> pl.Da
             p = champion_probability(bundle, to_replay)
             probability[replay] = p
             score[replay] = to_score(p, bundle.reference, bundle.score_scale)  # type: ignore[arg-type]
+        LOG.info(
+            "backtest: replayed %s rows with model %s in %s",
+            f"{to_replay.height:,}",
+            version,
+            watch,
+        )
     replayed = pl.DataFrame(
         {
             "replay_probability": pl.Series(probability).fill_nan(None),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,9 @@ from leadscore.ml.errors import MLInputError
 from leadscore.ml.lifecycle import first_champion
 from leadscore.monitoring.bands import PsiBands
 from leadscore.monitoring.scoring import champion_probability
+from leadscore.progress import Stopwatch
+
+LOG = logging.getLogger(__name__)
 
 #: Shares below this count as this in the PSI, so a bin empty on one side gives a large but
 #: finite term (a category never seen in training with a 10% share now adds about 0.7).
@@ -240,13 +244,22 @@ def drift_table(
         columns of :data:`DRIFT_SCHEMA`, most drifted first. Empty when there is no champion
         or one of the populations has no rows.
     """
+    watch = Stopwatch()
     champion = first_champion(champions)
     if champion is None or champion.get("model_bundle") is None:
+        LOG.info("drift: no champion, nothing to compare")
         return pl.DataFrame(schema=DRIFT_SCHEMA)
     if "population" not in rows.columns:
         raise MLInputError("drift rows need a 'population' column (reference or current).")
     reference = rows.filter(pl.col("population") == "reference")
     current = rows.filter(pl.col("population") == "current")
+    LOG.info(
+        "drift: %s reference rows (as-of dates %s to %s) vs %s current rows",
+        f"{reference.height:,}",
+        champion["train_start"],
+        champion["train_end"],
+        f"{current.height:,}",
+    )
     if reference.height == 0 or current.height == 0:
         return pl.DataFrame(schema=DRIFT_SCHEMA)
     bundle = loads_bundle(champion["model_bundle"])
@@ -288,6 +301,14 @@ def drift_table(
         pl.lit(champion["version_id"]).alias("model_version"),
         pl.lit(champion["train_start"], pl.Date).alias("reference_start"),
         pl.lit(champion["train_end"], pl.Date).alias("reference_end"),
+    )
+    statuses = out.get_column("status").value_counts()
+    LOG.info(
+        "drift: PSI of %d features and the score of model %s in %s: %s",
+        len(bundle.spec.names),
+        bundle.version_id,
+        watch,
+        ", ".join(f"{n} {status}" for status, n in sorted(statuses.iter_rows())),
     )
     return (
         out.select(list(DRIFT_SCHEMA))
