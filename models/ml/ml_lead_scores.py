@@ -6,6 +6,7 @@ leadscore.ml.lifecycle.score_with_champion, returns its table.
 """
 
 from leadscore.ml.lifecycle import score_with_champion
+from leadscore.progress import log_to_dbt
 from leadscore.settings import model_vars, scoring_config
 
 
@@ -20,9 +21,11 @@ def model(dbt, session):
         .pl()
         .to_dicts()
     )
-    return score_with_champion(
-        rows,
-        champions,
-        scoring_config(model_vars(dbt.config.get("meta"))),
-        latest_run=latest[0] if latest else None,
-    )
+    with log_to_dbt():  # its progress lines in dbt's console and log
+        scores = score_with_champion(
+            rows,
+            champions,
+            scoring_config(model_vars(dbt.config.get("meta"))),
+            latest_run=latest[0] if latest else None,
+        )
+    return scores

@@ -5,9 +5,12 @@ leadscore.monitoring.backtest.replay_backtest, returns its table.
 """
 
 from leadscore.monitoring.backtest import replay_backtest
+from leadscore.progress import log_to_dbt
 
 
 def model(dbt, session):
     rows = dbt.ref("ml_backtest_rows").order("as_of_date, lead_id").pl()
     champions = dbt.ref("ml_champion").order("champion_rank").pl()
-    return replay_backtest(rows, champions)
+    with log_to_dbt():  # its progress lines in dbt's console and log
+        scores = replay_backtest(rows, champions)
+    return scores

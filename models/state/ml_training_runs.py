@@ -2,7 +2,8 @@
 
 Thin: reads the labelled panel, the earlier runs, the preflight's counts for other horizons
 and the previous build's monitoring alerts, calls leadscore.ml.lifecycle.training_run,
-returns its one row (appended).
+returns its one row (appended). Its progress lines (leadscore.progress) show in dbt's console
+and log while it runs.
 
 Monitoring feeds back into retraining: when the previous build raised an alert (calibration,
 AUC or drift; table model_health_alert_history) for the model that is still champion,
@@ -18,6 +19,7 @@ import duckdb
 import polars as pl
 from leadscore.ml.lifecycle import training_run
 from leadscore.monitoring.alerts import retraining_alert
+from leadscore.progress import log_to_dbt
 from leadscore.settings import lifecycle_settings, model_vars
 
 
@@ -43,12 +45,15 @@ def model(dbt, session):
     if previous is not None:
         alerts = previous_alerts(dbt)
         alert = retraining_alert(alerts, previous, score_date)
-    return training_run(
-        panel,
-        previous,
-        settings,
-        score_date=score_date,
-        ran_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        alert=alert,
-        horizons=dbt.ref("ml_training_preflight").pl(),
-    )
+    horizons = dbt.ref("ml_training_preflight").pl()
+    with log_to_dbt():  # its progress lines in dbt's console and log
+        run = training_run(
+            panel,
+            previous,
+            settings,
+            score_date=score_date,
+            ran_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            alert=alert,
+            horizons=horizons,
+        )
+    return run
