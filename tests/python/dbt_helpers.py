@@ -23,6 +23,22 @@ def run_dbt(
     on the data (each mocks its inputs), so the scenario builds would only repeat them, about
     a third of a small build's time. The quickstart build in scripts/test.sh runs them all.
     """
+    command, env = dbt_command(args, database, variables, unit_tests)
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+def dbt_command(
+    args: list[str],
+    database: Path,
+    variables: dict | None = None,
+    unit_tests: bool = False,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment :func:`run_dbt` runs, for a test that starts dbt itself.
+
+    The target and log folders default to ``target`` and ``logs`` beside ``database``.
+    """
     if args and args[0] == "build" and not unit_tests:
         args = _without_unit_tests(args)
     env = dict(os.environ)
@@ -35,13 +51,13 @@ def run_dbt(
         "--project-dir",
         str(PROJECT_DIR),
         "--target-path",
-        str(database.parent / "target"),
+        str(target_path or database.parent / "target"),
         "--log-path",
-        str(database.parent / "logs"),
+        str(log_path or database.parent / "logs"),
     ]
     if variables:
         command += ["--vars", json.dumps(variables)]
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    return command, env
 
 
 def _without_unit_tests(args: list[str]) -> list[str]:
