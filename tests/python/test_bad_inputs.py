@@ -37,9 +37,10 @@ SELECT = [
 ]
 LEAD_COLUMNS = [
     "lead_id", "email", "job_title", "company_name", "account_id", "country", "lead_source",
-    "created_at", "updated_at", "converted_at", "is_disqualified", 'we"ird',
+    "created_at", "updated_at", "converted_at", "is_disqualified", "disqualified_at", 'we"ird',
 ]  # fmt: skip
 ACTIVITY_COLUMNS = ["activity_id", "lead_id", "occurred_at", "activity_type", "url"]
+ACCOUNT_COLUMNS = ["account_id", "company_name", "employee_count", "annual_revenue"]
 FORMULA_ID = "=cmd|' /C calc'!A0"
 SQL_CELL = "x'); drop table staging.base_crm__leads; --"
 
@@ -60,7 +61,13 @@ REJECTED = [
     ("activities", "A-early", "occurred before the lead was created"),
 ]
 # (table, column): one unreadable value each, on a kept row
-UNREADABLE = [("leads", "converted_at"), ("leads", "is_disqualified"), ("leads", "updated_at")]
+UNREADABLE = [
+    ("leads", "converted_at"),
+    ("leads", "is_disqualified"),
+    ("leads", "updated_at"),
+    ("leads", "disqualified_at"),
+    ("accounts", "annual_revenue"),
+]
 
 
 def _lead(i: int, **values: str) -> dict[str, str]:
@@ -77,6 +84,7 @@ def _lead(i: int, **values: str) -> dict[str, str]:
         "updated_at": f"2025-02-{day:02d} 10:00:00",
         "converted_at": f"2025-03-{day:02d} 09:00:00" if i % 5 == 0 else "",
         "is_disqualified": "false",
+        "disqualified_at": "",
         'we"ird': f"w{i}",
     } | values
 
@@ -114,22 +122,23 @@ def dirty(tmp_path_factory: pytest.TempPathFactory) -> dict:
         _lead(93, lead_id="L-future", created_at="2099-01-01 00:00:00"),
         # an older copy of L01 (the latest copy wins)
         _lead(1, updated_at="2025-01-15 10:00:00", job_title="Intern"),
-        # one unreadable value in each of three optional columns, on kept rows
+        # one unreadable value in each of four optional columns, on kept rows
         _lead(
             94,
             lead_id="L-bad-values",
             converted_at="12/03/2025",
             is_disqualified="maybe",
             updated_at="soon",
+            disqualified_at="last week",
         ),
         # SQL and spreadsheet formulas in cells are data
         _lead(95, lead_id="L-sql", company_name=SQL_CELL),
         _lead(96, lead_id=FORMULA_ID, email="-2+3@x.com"),
     ]
     not_utf8 = (
-        b"L-latin1,l@x.com,Gesch\xe4ftsf\xfchrer,Acme,,DE,Referral,2025-01-05 10:00:00,,,false,w\n"
+        b"L-latin1,l@x.com,Gesch\xe4ftsf\xfchrer,Acme,,DE,Referral,2025-01-05 10:00:00,,,false,,w\n"
     )
-    too_wide = b"L-wide,w@x.com,CTO,Acme,,US,Referral,2025-01-05 10:00:00,,,false,w,extra\n"
+    too_wide = b"L-wide,w@x.com,CTO,Acme,,US,Referral,2025-01-05 10:00:00,,,false,,w,extra\n"
     lead_lines = _write(crm / "leads.csv", LEAD_COLUMNS, leads, not_utf8 + too_wide)
 
     activities = [
@@ -148,6 +157,22 @@ def dirty(tmp_path_factory: pytest.TempPathFactory) -> dict:
     ]
     activity_lines = _write(crm / "activities.csv", ACTIVITY_COLUMNS, activities)
 
+    accounts = [
+        {
+            "account_id": f"ACC{i}",
+            "company_name": f"Acme {i}",
+            "employee_count": str(50 * (i + 1)),
+            "annual_revenue": str(1_000_000 * (i + 1)),
+        }
+        for i in range(4)
+    ]
+    accounts += [
+        accounts[0],  # an exact copy
+        # an unreadable optional value on a kept row
+        {"account_id": "ACC-bad", "company_name": "Bad Co", "annual_revenue": "about 5M"},
+    ]
+    account_lines = _write(crm / "accounts.csv", ACCOUNT_COLUMNS, accounts)
+
     database = root / "db.duckdb"
     exports = root / "exports"
     result = run_dbt(
@@ -164,7 +189,7 @@ def dirty(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "result": result,
         "database": database,
         "exports": exports,
-        "lines": {"leads": lead_lines, "activities": activity_lines},
+        "lines": {"leads": lead_lines, "activities": activity_lines, "accounts": account_lines},
     }
 
 
@@ -214,7 +239,8 @@ def test_raw_rows_are_kept_duplicates_or_rejected_in_every_table(dirty: dict) ->
         raw, kept, duplicates, rejected, balanced = by_table[table]
         assert raw == lines, table  # every line of the file is a raw row
         assert raw == kept + duplicates + rejected and balanced, table
-        assert duplicates == 1, table  # the older copy of L01, the exact copy of A000
+        # the older copy of L01, the exact copies of A000 and ACC0
+        assert duplicates == 1, table
     assert all(r[-1] for r in rows)
 
 

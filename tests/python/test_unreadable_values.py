@@ -29,6 +29,7 @@ def write_export(
     folder: Path,
     n: int = 30,
     converted_at: str = "2025-03-{day:02d} 09:00:00",
+    created_at: str = "2025-01-{day:02d} 10:00:00",
     bad_updated_at: dict[int, str] | None = None,
     bad_employee_count: dict[int, str] | None = None,
 ) -> Path:
@@ -45,7 +46,7 @@ def write_export(
                     f"L{i:03d}",
                     f"lead{i}@acme{i % 5}.com",
                     f"A{i % 5}",
-                    f"2025-01-{day:02d} 10:00:00",
+                    created_at.format(day=day),
                     updated,
                     converted_at.format(day=day) if i % 3 == 0 else "",
                 ]
@@ -77,6 +78,23 @@ def test_a_column_of_unreadable_dates_stops_the_build_with_the_fix(tmp_path: Pat
     # nothing was scored from the unreadable column
     assert "base_crm__leads" in result.stdout
     assert "leadscore (unreadable values)" not in result.stdout
+
+
+def test_a_required_column_of_unreadable_dates_stops_the_build_with_the_fix(
+    tmp_path: Path,
+) -> None:
+    """Every created_at in DD/MM/YYYY: not 30 rejected rows and an empty CRM, but a stop that
+    names the table, the column, examples and the fix."""
+    folder = write_export(tmp_path / "crm", created_at="{day:02d}/01/2025 10:00")
+    result = run_dbt(["build", *SELECTION], tmp_path / "db.duckdb", {"raw_data_path": str(folder)})
+    assert result.returncode != 0
+    assert "column 'created_at' of table 'leads'" in result.stdout
+    assert "cannot be read as timestamp" in result.stdout
+    assert "30 of its 30 non-empty values are unreadable" in result.stdout
+    assert "Every row with such a value would be rejected" in result.stdout
+    assert "Export it as ISO-8601 text" in result.stdout
+    assert "drop the column" not in result.stdout  # the contract requires it
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_a_mapped_column_of_unreadable_numbers_names_the_mapping(tmp_path: Path) -> None:
