@@ -9,6 +9,7 @@ with a message that names the property and the fix.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -177,6 +178,21 @@ def test_an_unknown_custom_property_names_it_and_the_columns_found(tmp_path: Pat
     out = _staging_only(tmp_path, variables)
     assert "property 'Budget' is not a custom column of table 'leads'" in out
     assert "Annual Budget (k$)" in out  # what the export has
+
+
+def test_a_custom_property_name_shaped_like_sql_is_only_a_name(tmp_path: Path) -> None:
+    """var custom_properties names go through the same check as any name: one crafted to close
+    the identifier and select a file is refused as an unknown column, and nothing runs it."""
+    flat_leads_export(tmp_path / "export", n=50)
+    variables = recipe_vars(tmp_path / "export")
+    crafted = "x\" , (select content from read_text('/etc/hostname')) as \"leak"
+    variables["custom_properties"] = [{"name": crafted, "type": "categorical"}]
+    out = _staging_only(tmp_path, variables)
+    assert "is not a custom column of table 'leads'" in out
+    assert "Traceback" not in out
+    host = socket.gethostname()
+    if len(host) >= 8:  # too short a name could appear in the log by chance
+        assert host not in out.replace(str(tmp_path), "")
 
 
 def test_an_unknown_custom_property_type_is_an_error(tmp_path: Path) -> None:
