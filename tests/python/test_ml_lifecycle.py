@@ -190,11 +190,38 @@ def test_new_conversions_count_distinct_leads_not_weekly_rows(
     run = training_run(panel, early_run, enough, score_date, ran_at)
     assert run.item(0, "action") == "trained"
     assert run.item(0, "action_reason") == (
-        f"{leads} newly converted leads since the champion was trained (threshold {leads})"
+        f"{leads} newly converted leads since the last model was trained (threshold {leads})"
     )
     too_few = dataclasses.replace(enough, retrain_min_new_conversions=leads + 1)
     kept = training_run(panel, early_run, too_few, score_date, ran_at)
     assert kept.item(0, "action") == "kept_champion"
+
+
+def test_a_challenger_that_lost_is_not_retried_until_new_conversions_come(
+    panel: pl.DataFrame, score_date: dt.date, early_run: pl.DataFrame
+) -> None:
+    """A challenger trained on the new conversions and not promoted has tried that data: the
+    next build counts only what converted after it, not again since the champion."""
+    weak = dataclasses.replace(LOGISTIC, features=FeatureConfig(features=("days_since_created",)))
+    age = (score_date - early_run.item(0, "score_date")).days
+    ran_at = RAN_AT + dt.timedelta(days=age)
+    settings = lifecycle(
+        min_labelled=200, retrain_max_age_days=10**4, retrain_min_new_conversions=1, train=weak
+    )
+    lost = training_run(panel, early_run, settings, score_date, ran_at)
+    assert lost.item(0, "action") == "trained" and lost.item(0, "is_promoted") is False
+    runs = pl.concat([early_run, lost], how="diagonal_relaxed")
+    # a week later, on the same outcomes: nothing converted after the challenger's data
+    again = training_run(
+        panel, runs, settings, score_date + dt.timedelta(days=7), ran_at + dt.timedelta(days=7)
+    )
+    assert again.item(0, "action") == "kept_champion", again.item(0, "action_reason")
+    assert "only 0 newly converted leads" in again.item(0, "action_reason")
+    # without the challenger's row, the same build would have retrained
+    alone = training_run(
+        panel, early_run, settings, score_date + dt.timedelta(days=7), ran_at + dt.timedelta(days=7)
+    )
+    assert alone.item(0, "action") == "trained"
 
 
 def test_the_champion_is_compared_only_on_test_dates_it_never_learned_from(

@@ -173,7 +173,7 @@ NOT_RAISED = AlertCheck(
         (
             {"new_outcomes_since": 500},
             RetrainWhy.NEW_CONVERSIONS,
-            "500 newly converted leads since the champion was trained (threshold 500)",
+            "500 newly converted leads since the last model was trained (threshold 500)",
         ),
         (
             {},

@@ -140,8 +140,9 @@ class LifecycleSettings:
     Attributes:
         retrain_policy: ``auto`` | ``always`` | ``never``.
         retrain_max_age_days: ``auto`` retrains a champion older than this.
-        retrain_min_new_conversions: ``auto`` retrains once this many conversions were
-            labelled after the champion's latest labelled as-of date.
+        retrain_min_new_conversions: ``auto`` retrains once this many leads converted after
+            the last as-of date the last model trained (the champion, or a challenger that
+            was not promoted) learned from.
         promotion_tolerance: a challenger may be this much worse (PR AUC) than a champion
             that is old or alerting and still win.
         promotion_min_gain: a challenger must be this much better (PR AUC) to replace a
@@ -386,13 +387,16 @@ def _training_run(
         )
 
     # newly converted leads: distinct leads (a lead that converts counts once, not once for
-    # every weekly row labelled with its conversion) whose conversion the champion could not
-    # have learned: positive on an as-of date after the last one it learned from, and on
-    # none it learned from. Each week one more as-of date becomes labelled, and most of its
-    # positive leads had already converted where the champion saw them (20k demo: ~400 such
-    # leads a week, which made policy auto retrain every week).
+    # every weekly row labelled with its conversion) whose conversion the last model trained
+    # could not have learned: positive on an as-of date after the last one it learned from,
+    # and on none it learned from. Each week one more as-of date becomes labelled, and most of
+    # its positive leads had already converted where that model saw them (20k demo: ~400 such
+    # leads a week, which made policy auto retrain every week). The last model trained is the
+    # champion, or a later challenger that was not promoted: its data was tried already, so
+    # only conversions after it call for another try (else, once a challenger lost, every
+    # following build retrained on nearly the same rows).
     new_conversions = n_positive
-    seen_until = None if champion is None else _seen_until(champion)
+    seen_until = None if champion is None else _last_learned(previous_runs, champion, score_date)
     if seen_until is not None:
         positive = labelled.filter(pl.col(label) == 1)
         newer = positive.filter(pl.col(date_column) > seen_until).select(id_column).unique()
@@ -619,6 +623,20 @@ def _promotion(
     if gate:
         decision = decision.with_detail(f"; {gate}")
     return decision, champion_metrics, version
+
+
+def _last_learned(
+    runs: pl.DataFrame, champion: dict[str, Any], score_date: dt.date
+) -> dt.date | None:
+    """The last as-of date the last model trained up to ``score_date`` learned from: the
+    champion's, or a later trained (not promoted) challenger's."""
+    dates = [_seen_until(champion)]
+    trained = runs.filter(
+        (pl.col("action") == "trained") & (pl.col("score_date") <= score_date)
+    ).to_dicts()
+    dates += [_seen_until(run) for run in trained]
+    known = [date for date in dates if date is not None]
+    return max(known) if known else None
 
 
 def _seen_until(champion: dict[str, Any]) -> dt.date | None:

@@ -333,7 +333,7 @@ class RetrainDecision:
             return f"champion is {self.age_days} days old (max {self.max_age_days})"
         if why is RetrainWhy.NEW_CONVERSIONS:
             return (
-                f"{self.new_outcomes} newly converted leads since the champion was trained "
+                f"{self.new_outcomes} newly converted leads since the last model was trained "
                 f"(threshold {self.min_new_outcomes})"
             )
         if why is RetrainWhy.TOO_FEW_OUTCOMES:
