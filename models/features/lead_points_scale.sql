@@ -17,8 +17,8 @@
     Used when var rules_on_score_scale is true. Otherwise, with var
     score_scale 'probability', fewer than var
     rules_scale_min_rows reference rows, or knots that do not rise
-    (nearly every lead-date on one points score), the score is the points
-    score itself (uses_scale false). -#}
+    (nearly every lead-date on one points score, or a nurture threshold of
+    0), the score is the points score itself (uses_scale false). -#}
 {%- set thresholds = leadscore.tier_thresholds() -%}
 with
 
@@ -118,7 +118,12 @@ scaled as (
                     and knots.nurture_points < knots.sales_now_points,
                     false
                 )
-                then 'nearly every earlier lead-date has the same points'
+                then
+                    'the points that reach the tier thresholds do not rise ('
+                    || coalesce(cast(knots.nurture_points as varchar), 'none')
+                    || ' and '
+                    || coalesce(cast(knots.sales_now_points as varchar), 'none')
+                    || ' points)'
         end as unscaled_reason
     from percentiles
     cross join knots

@@ -2,13 +2,13 @@
     would call one since the version the CRM last received, as recorded in
     the sync checkpoint, source sync_state.last_synced
     (<export_path>/state/last_synced.parquet, written by
-    `python -m leadscore.sync mark-synced`). A change is a new tier, action or
-    owner, or a score at least var sync_min_score_change
-    points from the score the CRM received (at least var
-    sync_min_time_score_change when only time moved it: no new behaviour,
-    the same model); reason wording, day counters and a new model version
-    alone are not (the row sent with the next real change carries them). The comparison is always with what the CRM received, so small
-    moves add up until they make a change.
+    `python -m leadscore.sync mark-synced`). A change is a new tier, action
+    or owner, or a score at least var sync_min_score_change points from the
+    score the CRM received (at least var sync_min_time_score_change when
+    only time moved it: no new behaviour, the same model); reason wording,
+    day counters and a new model version alone are not (the row sent with
+    the next real change carries them). The comparison is always with what
+    the CRM received, so small moves add up until they make a change.
 
     change_type is 'new' when the CRM never received the lead, 'updated'
     when it received another version. change_cause says why (see the yml
