@@ -62,6 +62,7 @@ VARS_READ: tuple[str, ...] = (
     "min_test_converted_leads",
     "min_calibration_converted_leads",
     "horizon_days",
+    "training_step_days",
     "tier_thresholds",
     "health_psi_watch",
     "health_psi_drift",
@@ -239,6 +240,7 @@ def train_config(values: Mapping[str, Any]) -> TrainConfig:
             min_test_converted_leads=_int(values, "min_test_converted_leads", 1),
             min_calibration_converted_leads=_int(values, "min_calibration_converted_leads", 1),
             gap_days=_int(values, "horizon_days", 1),
+            period_days=_int(values, "training_step_days", 1),
         ),
         calibration=_choice(values, "calibration_method", CALIBRATION_METHODS),  # type: ignore[arg-type]
         seed=_int(values, "model_seed"),

@@ -7,7 +7,8 @@ import datetime as dt
 import polars as pl
 import pytest
 from leadscore.ml import MLInputError, apply_split, time_split
-from project_settings import split_by_dates
+from leadscore.ml.split import lead_time_split
+from project_settings import split_by_dates, split_config
 
 MONDAY = dt.date(2025, 1, 6)
 
@@ -76,3 +77,33 @@ def test_no_date_old_enough_for_the_gap_is_a_clear_error() -> None:
 def test_inconsistent_split_config_is_rejected() -> None:
     with pytest.raises(MLInputError, match="n_test_dates"):
         time_split(weekly(30), split_by_dates(n_validation_dates=4, n_test_dates=4))
+
+
+def _creation_day_panel() -> tuple[dict[dt.date, set[str]], list[dt.date], list[dt.date]]:
+    """Weekly as-of dates (every lead open that day) plus a row on every creation day
+    between them; every date holds 60 converted leads of its own, more than each period's
+    minimum of 50, as in a large CRM where one day's new leads already hold enough."""
+    weeks = weekly(60)
+    days = [weeks[0] + dt.timedelta(days=i) for i in range((weeks[-1] - weeks[0]).days + 4)]
+    converted = {day: {f"{day}-{i}" for i in range(60)} for day in days}
+    return converted, days, weeks
+
+
+def test_converted_lead_periods_are_whole_weeks_each_holding_a_weekly_date() -> None:
+    converted, days, weeks = _creation_day_panel()
+    split = lead_time_split(converted, days, split_config())
+    for period in (split.calibration_dates, split.test_dates):
+        assert len(period) == 7, period
+        assert sum(day in weeks for day in period) == 1, period
+    assert split.test_dates[-1] == days[-1]
+    assert split.calibration_dates[-1] + dt.timedelta(days=1) == split.test_dates[0]
+    assert split.train_dates[-1] <= split.calibration_dates[0] - dt.timedelta(
+        days=split_config().gap_days
+    )
+
+
+def test_period_days_one_walks_date_by_date() -> None:
+    converted, days, _ = _creation_day_panel()
+    split = lead_time_split(converted, days, split_config(period_days=1))
+    assert split.test_dates == (days[-1],)
+    assert split.calibration_dates == (days[-2],)

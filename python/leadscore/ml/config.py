@@ -74,6 +74,10 @@ class SplitConfig:
             the calibration period the dates before it likewise. With few conversions each
             target shrinks to a fifth of all converted leads, but never below
             ``min_converted_leads_floor``. The date counts above are then unused.
+        period_days: with the converted-lead targets, the periods grow by whole periods of
+            this many days counted back from the most recent labelled date (the build passes
+            var ``training_step_days``), so each holds whole weeks: every weekly as-of date
+            with the creation rows around it. ``1`` walks date by date.
     """
 
     n_validation_dates: int = 8
@@ -82,6 +86,7 @@ class SplitConfig:
     min_test_converted_leads: int | None
     min_calibration_converted_leads: int | None
     min_converted_leads_floor: int = 10
+    period_days: int = 1
 
 
 @dataclass(frozen=True)

@@ -120,15 +120,25 @@ def lead_time_split(
         if wanted is None or wanted < 1:
             raise MLInputError("min_test/calibration_converted_leads must be at least 1.")
         targets.append(max(min(wanted, len(every) // 5), min(floor, wanted)))
+    if config.period_days < 1:
+        raise MLInputError(f"period_days must be at least 1; got {config.period_days}.")
+    # whole periods of period_days, counted back from the most recent date: with weekly
+    # as-of dates each period holds one of them and the creation rows of its week, so the
+    # calibration and test periods look like the weekly rows that are scored (a walk date
+    # by date could end on a couple of creation days only).
+    buckets: dict[int, list[dt.date]] = {}
+    for day in unique:
+        buckets.setdefault((unique[-1] - day).days // config.period_days, []).append(day)
+    remaining = [buckets[key] for key in sorted(buckets)]
     periods: list[list[dt.date]] = []
-    remaining = list(reversed(unique))
     for target in targets:
         taken: list[dt.date] = []
         leads: set[str] = set()
         while remaining and len(leads) < target:
-            day = remaining.pop(0)
-            taken.append(day)
-            leads |= by_date.get(day, set())
+            days = remaining.pop(0)
+            taken.extend(days)
+            for day in days:
+                leads |= by_date.get(day, set())
         if len(leads) < target:
             raise MLInputError(
                 f"the labelled history holds {len(every)} converted leads; the test and "
