@@ -3,20 +3,35 @@ build only when every model and test of it passed; a failed build leaves the pre
 complete set readable (issue 15).
 
 The marts build into ``marts_audit``; ``macros/publish_marts.sql`` copies them to ``marts``
-in one transaction at the end of a build where nothing failed. Here a build fails late,
-after ``lead_scores`` and ``lead_routing`` were rebuilt: the export folder is a file, so
-``export_files`` (the last model) cannot write.
+in one transaction at the end of a build where nothing failed.
+
+One small CRM that trains a model (test_own_data_recipes' flat leads export, 1,100 leads,
+44 of them converted) is built in full, as the quickstart builds. Two builds each start
+from a copy of that warehouse, so neither depends on the other:
+
+* the next day's build fails late through a model, after ``lead_scores`` and
+  ``lead_routing`` were rebuilt: the export folder is a file, so ``export_files`` (the last
+  model) cannot write;
+* the next day's build fails late through a data test: a copy of the project with one more
+  singular test, on ``lead_routing``, that returns rows. The product has no hook for this:
+  the test is a file of the copy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-from dbt_helpers import FIXTURES, query, run_dbt
+from dbt_helpers import PROJECT_DIR, query, run_dbt
+from test_own_data_recipes import flat_leads_export, recipe_vars
 
+N_LEADS = 1100
+#: the failing builds: the marts, from the raw files to the export
 SELECT = ["build", "--select", "+export_files", "--indirect-selection", "cautious"]
+FAILING_TEST = "assert_fails_after_the_marts"
 
 
 def _score_date(database: Path, schema: str) -> dt.date | None:
@@ -24,18 +39,52 @@ def _score_date(database: Path, schema: str) -> dt.date | None:
     return query(database, f"select max(features_as_of) from {schema}.lead_scores")[0][0]
 
 
+def _marts(database: Path, schema: str, marts: list[str]) -> dict[str, list[tuple]]:
+    """Every row of each of ``marts`` in ``schema``, sorted."""
+    return {m: query(database, f"select * from {schema}.{m} order by all") for m in marts}
+
+
+def _copy_of_the_first_build(first: dict, name: str) -> Path:
+    """A copy of the first build's warehouse, in a folder of its own."""
+    folder = first["root"] / name
+    folder.mkdir()
+    shutil.copy2(first["database"], folder / "db.duckdb")
+    return folder / "db.duckdb"
+
+
+def _project_with_a_failing_test(folder: Path) -> Path:
+    """A copy of the dbt project with one more singular data test, on ``lead_routing``,
+    that fails whenever lead_routing has rows. Python models import the installed
+    ``leadscore`` package; the vars of every path are passed, so nothing else is needed."""
+    folder.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy2(PROJECT_DIR / name, folder / name)
+    for name in ("models", "macros", "seeds", "tests/data"):
+        shutil.copytree(
+            PROJECT_DIR / name, folder / name, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    (folder / "tests" / "data" / f"{FAILING_TEST}.sql").write_text(
+        "-- fails after lead_scores and lead_routing were rebuilt: every routed lead\n"
+        "select lead_id from {{ ref('lead_routing') }}\n"
+    )
+    return folder
+
+
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def first(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The first build, in full, published: where the other builds start."""
     root = tmp_path_factory.mktemp("publish")
-    database = root / "db.duckdb"
-    variables = {
-        "raw_data_path": str(FIXTURES / "mini_crm"),
-        "export_path": str(root / "exports"),
-        "report_path": str(root / "report.html"),
+    flat_leads_export(root / "crm", n=N_LEADS)
+    database = root / "first" / "db.duckdb"
+    database.parent.mkdir()
+    variables = recipe_vars(root / "crm") | {
+        "export_path": str(root / "first" / "exports"),
+        "report_path": str(root / "first" / "report.html"),
+        # 44 converted leads: enough to train a model
+        "cold_start_min_conversions": 30,
     }
-    first = run_dbt(SELECT, database, variables)
-    assert first.returncode == 0, first.stdout[-4000:]
-    day_1 = query(database, "select score_date from intermediate.int_score_date")[0][0]
+    result = run_dbt(["build"], database, variables)
+    assert result.returncode == 0, result.stdout[-4000:]
     # the published marts: the tables of marts_audit, copied into marts
     marts = [
         name
@@ -45,47 +94,90 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "where table_schema = 'marts_audit' order by 1",
         )
     ]
-    published_1 = {m: query(database, f"select * from marts.{m} order by all") for m in marts}
+    return {
+        "root": root,
+        "database": database,
+        "variables": variables,
+        "result": result,
+        "day_1": _score_date(database, "marts"),
+        "marts": marts,
+        "published": _marts(database, "marts", marts),
+    }
 
-    blocker = root / "not_a_folder"
-    blocker.write_text("a file where the export folder should be\n")
-    day_2 = day_1 + dt.timedelta(days=1)
-    failed = run_dbt(
-        SELECT,
-        database,
-        variables | {"score_date": day_2.isoformat(), "export_path": str(blocker)},
-    )
-    state = {
+
+def _failed(
+    first: dict, day_2: dt.date, result: subprocess.CompletedProcess[str], database: Path
+) -> dict:
+    """What a failed build of ``day_2`` left: its output and the two schemas."""
+    return {
+        "day_2": day_2,
+        "result": result,
         "published": _score_date(database, "marts"),
         "audit": _score_date(database, "marts_audit"),
-        "marts": {m: query(database, f"select * from marts.{m} order by all") for m in marts},
-    }
-    return {
-        "marts": marts,
-        "day_1": day_1,
-        "day_2": day_2,
-        "first": first,
-        "published_1": published_1,
-        "failed": failed,
-        "after_failure": state,
+        "marts": _marts(database, "marts", first["marts"]),
     }
 
 
-def test_a_passing_build_publishes_its_marts(builds: dict) -> None:
-    assert "leadscore: published" in builds["first"].stdout
-    assert {"lead_scores", "lead_routing", "lead_routing_changes"} <= set(builds["marts"])
-    assert builds["published_1"]["lead_scores"] and builds["published_1"]["lead_routing"]
+@pytest.fixture(scope="module")
+def model_failed(first: dict) -> dict:
+    """The next day's build, whose last model (export_files) fails."""
+    database = _copy_of_the_first_build(first, "model_failed")
+    blocker = database.parent / "not_a_folder"
+    blocker.write_text("a file where the export folder should be\n")
+    day_2 = first["day_1"] + dt.timedelta(days=1)
+    result = run_dbt(
+        SELECT,
+        database,
+        first["variables"] | {"score_date": day_2.isoformat(), "export_path": str(blocker)},
+    )
+    return _failed(first, day_2, result, database)
 
 
-def test_a_build_that_fails_late_publishes_nothing(builds: dict) -> None:
-    failed = builds["failed"]
-    assert failed.returncode != 0
-    assert "export_files" in failed.stdout
-    assert "NOT PUBLISHED" in failed.stdout
-    assert "leadscore: published" not in failed.stdout
+@pytest.fixture(scope="module")
+def data_test_failed(first: dict) -> dict:
+    """The next day's build with a data test that fails once the marts are rebuilt."""
+    database = _copy_of_the_first_build(first, "data_test_failed")
+    project = _project_with_a_failing_test(database.parent / "project")
+    day_2 = first["day_1"] + dt.timedelta(days=1)
+    result = run_dbt(
+        SELECT,
+        database,
+        first["variables"]
+        | {
+            "score_date": day_2.isoformat(),
+            "export_path": str(database.parent / "exports"),
+            "report_path": str(database.parent / "report.html"),
+        },
+        project_dir=project,
+    )
+    return _failed(first, day_2, result, database)
+
+
+def test_a_passing_build_publishes_its_marts(first: dict) -> None:
+    assert "leadscore: published" in first["result"].stdout
+    assert {"lead_scores", "lead_routing", "lead_routing_changes"} <= set(first["marts"])
+    assert first["published"]["lead_scores"] and first["published"]["lead_routing"]
+
+
+def _assert_nothing_published(first: dict, failed: dict) -> None:
+    assert failed["result"].returncode != 0
+    assert "NOT PUBLISHED" in failed["result"].stdout
+    assert "leadscore: published" not in failed["result"].stdout
     # the failed build did rebuild the marts, in marts_audit ...
-    assert builds["after_failure"]["audit"] == builds["day_2"]
+    assert failed["audit"] == failed["day_2"]
     # ... and BI still reads the previous complete build, every mart of it, unchanged
-    assert builds["after_failure"]["published"] == builds["day_1"]
-    for mart in builds["marts"]:
-        assert builds["after_failure"]["marts"][mart] == builds["published_1"][mart], mart
+    assert failed["published"] == first["day_1"]
+    for mart in first["marts"]:
+        assert failed["marts"][mart] == first["published"][mart], mart
+
+
+def test_a_build_whose_last_model_fails_publishes_nothing(first: dict, model_failed: dict) -> None:
+    assert "export_files" in model_failed["result"].stdout
+    _assert_nothing_published(first, model_failed)
+
+
+def test_a_build_whose_data_test_fails_publishes_nothing(
+    first: dict, data_test_failed: dict
+) -> None:
+    assert FAILING_TEST in data_test_failed["result"].stdout
+    _assert_nothing_published(first, data_test_failed)
