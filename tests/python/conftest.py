@@ -18,6 +18,7 @@ LONGEST_FIRST = (
     "test_health_e2e",
     "test_faults",
     "test_routing_e2e",
+    "test_publish",
     "test_change_feed_e2e",
     "test_own_data_recipes",
     "test_champion_pin",
