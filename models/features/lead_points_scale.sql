@@ -14,12 +14,16 @@
     integer points jump by several at each point, which would fill the
     change feed with decay).
 
-    Used when var rules_on_score_scale is true. Otherwise, with var
+    Used unless var rules_on_score_scale is never (or false); with
+    cold_start (the default) ml_lead_scores takes it only while this
+    warehouse has trained no model. Otherwise, with var
     score_scale 'probability', fewer than var
     rules_scale_min_rows reference rows, or knots that do not rise
     (nearly every lead-date on one points score, or a nurture threshold of
     0), the score is the points score itself (uses_scale false). -#}
 {%- set thresholds = leadscore.tier_thresholds() -%}
+{%- set scale_setting = var('rules_on_score_scale') | string | lower -%}
+{%- set scale_off = scale_setting in ['false', 'never'] -%}
 with
 
 score_date as (
@@ -92,7 +96,7 @@ scaled as (
         knots.nurture_points,
         knots.sales_now_points,
         coalesce(
-            {{ 'true' if var('rules_on_score_scale') else 'false' }}
+            {{ 'false' if scale_off else 'true' }}
             and '{{ var("score_scale") }}' = 'percentile'
             and percentiles.reference_rows
             >= {{ var('rules_scale_min_rows') }}
@@ -101,8 +105,8 @@ scaled as (
             false
         ) as uses_scale,
         case
-            when not {{ 'true' if var('rules_on_score_scale') else 'false' }}
-                then 'var rules_on_score_scale is false'
+            when {{ 'true' if scale_off else 'false' }}
+                then 'var rules_on_score_scale is {{ scale_setting }}'
             when '{{ var("score_scale") }}' != 'percentile'
                 then 'var score_scale is {{ var("score_scale") }}'
             when

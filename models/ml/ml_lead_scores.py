@@ -1,7 +1,8 @@
 """Scores of the open leads at the score date, by the champion or the rules.
 
-Thin: reads the scoring rows, the champions (ml_champion, in rank order) and the latest
-training run (why the rules score when there is no champion), calls
+Thin: reads the scoring rows, the champions (ml_champion, in rank order), the latest
+training run (why the rules score when there is no champion) and whether any run trained a
+model (the end of cold start), calls
 leadscore.ml.lifecycle.score_with_champion, returns its table.
 """
 
@@ -21,11 +22,16 @@ def model(dbt, session):
         .pl()
         .to_dicts()
     )
+    # cold start lasts until a first model is trained (var rules_on_score_scale)
+    trained = (
+        dbt.ref("ml_training_runs").filter("version_id is not null").select("version_id").limit(1)
+    ).pl()
     with log_to_dbt():  # its progress lines in dbt's console and log
         scores = score_with_champion(
             rows,
             champions,
             scoring_config(model_vars(dbt.config.get("meta"))),
             latest_run=latest[0] if latest else None,
+            has_trained_model=trained.height > 0,
         )
     return scores

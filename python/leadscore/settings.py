@@ -39,6 +39,7 @@ NOT_FEATURES: tuple[str, ...] = ("is_score_date", "is_at_creation", "fit_score",
 
 RETRAIN_POLICIES = ("auto", "always", "never")
 SCORE_SCALES = ("percentile", "probability")
+RULES_SCALES = ("cold_start", "always", "never")
 CALIBRATION_METHODS = ("sigmoid", "isotonic")
 
 #: Every var a builder here reads (the tests check each one is in dbt_project.yml).
@@ -52,6 +53,7 @@ VARS_READ: tuple[str, ...] = (
     "cold_start_min_conversions",
     "champion_version",
     "score_scale",
+    "rules_on_score_scale",
     "model_seed",
     "model_max_features",
     "model_max_train_rows",
@@ -270,8 +272,17 @@ def lifecycle_settings(values: Mapping[str, Any]) -> LifecycleSettings:
 
 
 def scoring_config(values: Mapping[str, Any]) -> ScoringConfig:
-    """Scoring options (``ml_lead_scores``): var score_scale."""
-    return ScoringConfig(score_scale=_choice(values, "score_scale", SCORE_SCALES))  # type: ignore[arg-type]
+    """Scoring options (``ml_lead_scores``): vars score_scale and rules_on_score_scale
+    (true and false read as always and never)."""
+    flag = _get(values, "rules_on_score_scale")
+    if isinstance(flag, bool):
+        rules_scale = "always" if flag else "never"
+    else:
+        rules_scale = _choice(values, "rules_on_score_scale", RULES_SCALES)
+    return ScoringConfig(
+        score_scale=_choice(values, "score_scale", SCORE_SCALES),  # type: ignore[arg-type]
+        rules_on_score_scale=rules_scale,  # type: ignore[arg-type]
+    )
 
 
 def psi_bands(values: Mapping[str, Any]) -> PsiBands:

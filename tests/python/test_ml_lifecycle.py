@@ -19,7 +19,7 @@ from leadscore.ml.lifecycle import (
     training_run,
 )
 from leadscore.ml.policy import AlertCheck, AlertStatus
-from project_settings import lifecycle, split_by_dates, train_config
+from project_settings import lifecycle, scoring, split_by_dates, train_config
 from synthetic_panel import make_synthetic_panel
 
 RAN_AT = dt.datetime(2025, 9, 1, 6, 0)
@@ -120,6 +120,65 @@ def test_the_rules_score_is_the_points_on_the_score_scale_when_given(
     )
     assert unscaled.item(0, "scoring_method_reason").endswith(
         "; the score is the points score (var rules_on_score_scale is false)"
+    )
+
+
+def test_by_default_the_rules_score_is_on_the_scale_only_until_a_model_was_trained(
+    panel: pl.DataFrame, score_date: dt.date
+) -> None:
+    """var rules_on_score_scale cold_start (the default): while the warehouse has trained no
+    model, the rules score is the points on the score scale, so sales gets its share; once a
+    model was trained (and none beats the rules), the points themselves, as the model's
+    comparison saw them. always keeps the scale after training too."""
+    assert scoring().rules_on_score_scale == "cold_start"
+    settings = lifecycle(min_labelled=10**9, train=LOGISTIC)
+    run = training_run(panel, None, settings, score_date, RAN_AT)
+    rows = _scoring_rows(panel).with_columns(
+        (pl.col("points_score") * 2).clip(0, 100).alias("rules_score"),
+        pl.lit(True).alias("rules_uses_scale"),
+        pl.lit(12_345).alias("rules_reference_rows"),
+        pl.lit(29).alias("rules_sales_now_points"),
+        pl.lit(17).alias("rules_nurture_points"),
+    )
+    scaled = rows.get_column("rules_score").cast(pl.Int32).to_list()
+    points = rows.get_column("points_score").cast(pl.Int32).to_list()
+    assert scaled != points
+
+    def score(config, trained: bool) -> pl.DataFrame:
+        return score_with_champion(
+            rows,
+            champions(run),
+            config,
+            latest_run=run.row(0, named=True),
+            has_trained_model=trained,
+        )
+
+    cold = score(scoring(), trained=False)
+    assert cold.get_column("score").to_list() == scaled
+    assert "on the score scale of 12,345 earlier lead-dates" in cold.item(
+        0, "scoring_method_reason"
+    )
+    after = score(scoring(), trained=True)
+    assert after.get_column("score").to_list() == points
+    assert after.item(0, "scoring_method_reason").endswith(
+        "; the score is the points score (var rules_on_score_scale is cold_start and this "
+        "warehouse has trained a model)"
+    )
+    assert after.get_column("reason_1").to_list() == cold.get_column("reason_1").to_list()
+    always = score(scoring(rules_on_score_scale="always"), trained=True)
+    assert always.get_column("score").to_list() == scaled
+
+
+@pytest.mark.parametrize(("given", "read"), [(True, "always"), (False, "never")])
+def test_rules_on_score_scale_true_and_false_read_as_always_and_never(
+    given: bool, read: str
+) -> None:
+    from leadscore import settings as project
+    from project_settings import project_vars
+
+    assert (
+        project.scoring_config(project_vars(rules_on_score_scale=given)).rules_on_score_scale
+        == read
     )
 
 

@@ -145,8 +145,13 @@ def test_dbt_meta_becomes_settings_with_clear_errors() -> None:
         with pytest.raises(MLInputError, match=re.escape(message)):
             settings.lifecycle_settings(project_vars(**change))
     with pytest.raises(MLInputError, match="var score_scale must be percentile or probability"):
-        settings.scoring_config({"score_scale": "stars"})
-    assert dataclasses.asdict(settings.scoring_config({"score_scale": "probability"}))[
+        settings.scoring_config(project_vars(score_scale="stars"))
+    with pytest.raises(
+        MLInputError,
+        match="var rules_on_score_scale must be cold_start, always or never; got 'sometimes'",
+    ):
+        settings.scoring_config(project_vars(rules_on_score_scale="sometimes"))
+    assert dataclasses.asdict(settings.scoring_config(project_vars(score_scale="probability")))[
         "score_scale"
     ] == ("probability")
 

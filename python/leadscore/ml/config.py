@@ -26,6 +26,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 )
 
 ScoreScale = Literal["percentile", "probability"]
+RulesScale = Literal["cold_start", "always", "never"]
 CalibrationMethod = Literal["sigmoid", "isotonic"]
 SelectionMetric = Literal["pr_auc", "roc_auc", "log_loss", "brier"]
 CandidateName = Literal["logistic", "hgb"]
@@ -195,9 +196,13 @@ class ScoringConfig:
         n_contributions: how many top contributions go into the structured column (>= 3).
         batch_size: rows scored at a time (bounds memory).
         min_abs_contribution: contributions smaller than this (log-odds) give no reason.
+        rules_on_score_scale: var of that name: when the rules score, whether it is the points
+            on the score scale (``ml_scoring_rows.rules_score``): ``always``, ``never``, or
+            ``cold_start``, only while no model has been trained.
     """
 
     score_scale: ScoreScale | None = None
+    rules_on_score_scale: RulesScale = "always"
     n_contributions: int = 3
     batch_size: int = 100_000
     min_abs_contribution: float = 1e-6

@@ -802,6 +802,7 @@ def score_with_champion(
     champions: pl.DataFrame | None,
     scoring: ScoringConfig | None = None,
     latest_run: Mapping[str, Any] | None = None,
+    has_trained_model: bool = False,
 ) -> pl.DataFrame:
     """Score the open leads with the champion, or with the points score when there is none.
 
@@ -818,6 +819,9 @@ def score_with_champion(
         scoring: scoring options (e.g. ``score_scale='probability'``).
         latest_run: the latest training run (its ``action_reason`` and ``warning``), which
             says why the rules score when there is no champion; ``None`` before any run.
+        has_trained_model: whether any run of this warehouse trained a model, champion or
+            not: with var rules_on_score_scale ``cold_start`` the rules score is then the
+            points score itself, not the points on the score scale.
 
     Returns:
         One row per lead with the columns of :data:`SCORE_SCHEMA`.
@@ -832,6 +836,17 @@ def score_with_champion(
             reason = f"rules score: {latest_run['warning']}"
         else:
             reason = with_rules_prefix(latest_run["action_reason"])
+        scale = (scoring or ScoringConfig()).rules_on_score_scale
+        if scale == "cold_start" and has_trained_model and "rules_score" in rows.columns:
+            # once a model was trained here the rules score only when no model beat it:
+            # the points as they are, as the model's comparison saw them
+            rows = rows.with_columns(
+                pl.col("points_score").alias("rules_score"),
+                pl.lit(False).alias("rules_uses_scale"),
+                pl.lit(
+                    "var rules_on_score_scale is cold_start and this warehouse has trained a model"
+                ).alias("rules_unscaled_reason"),
+            )
         reason += _rules_scale_note(rows)
         rules_score = "rules_score" if "rules_score" in rows.columns else "points_score"
         LOG.info("scoring: %s leads by the points rules (%s)", f"{rows.height:,}", reason)
