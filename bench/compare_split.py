@@ -48,7 +48,9 @@ def main() -> None:
     step = project_vars()["training_step_days"]
     results = {}
     for name, period in (("date by date", 1), (f"whole {step}-day periods", step)):
-        config = dataclasses.replace(base, split=dataclasses.replace(base.split, period_days=period))
+        config = dataclasses.replace(
+            base, split=dataclasses.replace(base.split, period_days=period)
+        )
         results[name] = result = train_model(panel, dt.datetime(2026, 1, 1, 6), config)
         print(f"\n{name}:")
         for part, dates in (
