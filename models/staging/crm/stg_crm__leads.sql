@@ -26,7 +26,7 @@ renamed as (
         email_as_given is null or email is not null as is_email_valid,
         coalesce(is_disqualified_flag, false)
         or disqualified_at_given is not null as is_disqualified,
-        has_email_opt_out,
+        coalesce(email_opt_out_flag, false) as has_email_opt_out,
 
         -- timestamps
         created_at,
@@ -53,11 +53,11 @@ renamed as (
         * exclude (
             lead_id, account_id, owner_id, email, email_as_given, first_name,
             last_name, job_title, company_name, country, lead_source,
-            is_disqualified_flag, is_converted_flag, has_email_opt_out,
+            is_disqualified_flag, is_converted_flag, email_opt_out_flag,
             created_at, updated_at, converted_at, disqualified_at_given,
             created_at_as_given,
             raw_row_hash, raw_record, rejection_reason, is_duplicate,
-            unreadable_values
+            unreadable_values, values_given
         )
     from base
 )

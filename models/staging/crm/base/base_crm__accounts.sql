@@ -25,6 +25,8 @@ typed as (
 
         -- typed values that could not be read (null on this row), listed
         {{ unreadable_values('accounts') }} as unreadable_values,
+        -- whether the export gave each optional column a value
+        {{ values_given('accounts') }} as values_given,
 
         {{ row_hash(['account_id', 'company_name', 'domain', 'industry',
             'employee_count', 'annual_revenue', 'country',

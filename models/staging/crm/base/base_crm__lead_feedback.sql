@@ -20,6 +20,8 @@ typed as (
 
         -- typed values that could not be read (null on this row), listed
         {{ unreadable_values('lead_feedback') }} as unreadable_values,
+        -- whether the export gave each optional column a value
+        {{ values_given('lead_feedback') }} as values_given,
 
         {{ row_hash(['lead_id', 'rep_id', 'given_at', 'verdict',
             'reason']) }} as raw_row_hash,

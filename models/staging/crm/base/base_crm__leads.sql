@@ -27,8 +27,7 @@ typed as (
         -- booleans
         {{ parse_boolean('is_disqualified') }} as is_disqualified_flag,
         {{ parse_boolean('is_converted') }} as is_converted_flag,
-        coalesce({{ parse_boolean('email_opt_out') }}, false)
-            as has_email_opt_out,
+        {{ parse_boolean('email_opt_out') }} as email_opt_out_flag,
 
         -- timestamps
         {{ parse_timestamp('created_at') }} as created_at,
@@ -47,6 +46,8 @@ typed as (
 
         -- typed values that could not be read (null on this row), listed
         {{ unreadable_values('leads') }} as unreadable_values,
+        -- whether the export gave each optional column a value
+        {{ values_given('leads') }} as values_given,
 
         {{ row_hash(['lead_id', 'email', 'created_at', 'updated_at',
             'job_title', 'company_name', 'converted_at']) }} as raw_row_hash,

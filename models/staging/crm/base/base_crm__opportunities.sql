@@ -23,6 +23,8 @@ typed as (
 
         -- typed values that could not be read (null on this row), listed
         {{ unreadable_values('opportunities') }} as unreadable_values,
+        -- whether the export gave each optional column a value
+        {{ values_given('opportunities') }} as values_given,
 
         {{ row_hash(['opportunity_id', 'lead_id', 'account_id', 'created_at',
             'closed_at', 'is_won', 'amount']) }} as raw_row_hash,

@@ -23,6 +23,8 @@ typed as (
 
         -- typed values that could not be read (null on this row), listed
         {{ unreadable_values('sales_reps') }} as unreadable_values,
+        -- whether the export gave each optional column a value
+        {{ values_given('sales_reps') }} as values_given,
 
         {{ row_hash(['rep_id', 'name', 'email', 'segment', 'region',
             'daily_capacity', 'is_active']) }} as raw_row_hash,
