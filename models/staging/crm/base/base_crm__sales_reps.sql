@@ -16,7 +16,9 @@ typed as (
         {{ snake_case(clean_text('region')) }} as region,
 
         -- numerics
-        {{ parse_number('daily_capacity', 'integer') }} as daily_capacity,
+        -- read as the contract reads integers (64-bit): as a 32-bit integer,
+        -- 3000000000 was null without being counted unreadable
+        {{ parse_number('daily_capacity', 'bigint') }} as daily_capacity,
 
         -- booleans
         {{ parse_boolean('is_active') }} as is_active,
