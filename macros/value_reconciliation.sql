@@ -88,7 +88,7 @@
             },
             "employee_count": {
                 "cleared": "employee_count < 0",
-                "cleared_rule": "a negative count is null",
+                "cleared_rule": "a negative employee count is null",
             },
             "annual_revenue": {
                 "cleared": "annual_revenue < 0",
