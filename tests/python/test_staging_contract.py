@@ -14,6 +14,7 @@ STAGING = [
     "--select",
     "+rejected_rows",
     "+raw_row_reconciliation",
+    "+raw_value_reconciliation",
     "--indirect-selection",
     "cautious",
 ]
@@ -41,6 +42,20 @@ def test_every_raw_row_is_kept_duplicated_or_rejected(mini_build: Path) -> None:
     assert counts["accounts"] == (3, 2, 0, 1)
     # optional tables that are absent behave as empty
     assert counts["sales_reps"] == (0, 0, 0, 0)
+
+
+def test_every_value_given_is_kept_or_counted(mini_build: Path) -> None:
+    rows = query(
+        mini_build,
+        "select source_table, column_name, given_values, kept_values, unreadable_values,"
+        " cleared_values, is_reconciled from marts.raw_value_reconciliation",
+    )
+    by_column = {(r[0], r[1]): r[2:] for r in rows}
+    # the kept leads L1 (its latest copy), L2, L3 and L6: L2's 'bob at beta.io' is malformed
+    assert by_column[("leads", "email")] == (4, 3, 0, 1, True)
+    # the kept activities E1-E4 and E8 each give one (Desktop, mobile, desktop, ...)
+    assert by_column[("activities", "device_type")] == (5, 5, 0, 0, True)
+    assert all(r[-1] for r in rows)
 
 
 def test_rejected_rows_say_why(mini_build: Path) -> None:

@@ -18,6 +18,7 @@ SELECTION = [
     "--select",
     "+unreadable_values",
     "+raw_row_reconciliation",
+    "+raw_value_reconciliation",
     "--indirect-selection",
     "cautious",
 ]
@@ -159,6 +160,18 @@ def test_a_few_unreadable_values_are_null_listed_and_warned(tmp_path: Path) -> N
         database, "select employee_count from staging.stg_crm__accounts where account_id = 'A2'"
     )
     assert accounts == [(None,)]
+    # and the value reconciliation counts them: given = kept + unreadable; staging fills in
+    # created_at for the two updated_at
+    reconciled = query(
+        database,
+        "select source_table, column_name, given_values, kept_values, unreadable_values,"
+        " staging_values, filled_values from marts.raw_value_reconciliation"
+        " where column_name in ('updated_at', 'employee_count') order by 1",
+    )
+    assert reconciled == [
+        ("accounts", "employee_count", 5, 4, 1, 4, 0),
+        ("leads", "updated_at", 30, 28, 2, 30, 2),
+    ]
     # and the build says so at its end
     assert (
         "leadscore (unreadable values): leads.updated_at: 2 values could not be read as"
