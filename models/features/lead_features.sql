@@ -52,71 +52,6 @@ technology_fit as (
     select * from {{ ref('technology_fit') }}
 ),
 
--- one row per lead and as-of date: the weekly as-of dates (known: up to the
--- end of the day) and each lead's creation (known: what came before the
--- moment it was created). Driven by the behaviour rows, joined only to
--- tables of one row per lead or per date, so memory stays bounded whatever
--- the panel's size.
-candidates as (
-    select
-        behaviour.*,
-        coalesce(as_of_dates.known_before, outcomes.created_at)
-            as known_before,
-        coalesce(as_of_dates.is_score_date, false) as is_score_date,
-        outcomes.created_at,
-        outcomes.converted_at,
-        outcomes.disqualified_at
-    from behaviour
-    left join as_of_dates
-        on
-            behaviour.as_of_date = as_of_dates.as_of_date
-            and not behaviour.is_at_creation
-    inner join outcomes on behaviour.lead_id = outcomes.lead_id
-),
-
--- the leads open at each as-of date: created before it (or at it, for the
--- creation rows), not converted or disqualified by then
-panel as (
-    select * exclude (disqualified_at)
-    from candidates
-    where
-        (is_at_creation or created_at < known_before)
-        and (converted_at is null or converted_at >= known_before)
-        and (disqualified_at is null or disqualified_at >= known_before)
-        and (
-            is_score_date
-            or (
-                {{ dbt.datediff('created_at', 'known_before', 'day') }}
-                <= {{ var('training_max_lead_age_days') }}
-                {%- if var('training_sample_rate') < 1 %}
-                and hash(lead_id) % 1000
-                < {{ (var('training_sample_rate') * 1000) | int }}
-                {%- endif %}
-            )
-        )
-),
-
-labelled as (
-    select
-        panel.*,
-        case
-            when panel.is_score_date then null
-            -- the horizon is not over where the data ends (the score
-            -- date, or earlier for a stale export): unknown
-            when
-                panel.known_before
-                + interval {{ horizon }} day > score_date.data_ends_at
-                then null
-            when
-                panel.converted_at
-                < panel.known_before + interval {{ horizon }} day
-                then 1
-            else 0
-        end as label
-    from panel
-    cross join score_date
-),
-
 first_rejection as (
     select
         lead_id,
@@ -180,28 +115,19 @@ fit as (
     from leads
 ),
 
-features as (
+-- everything known of a lead that does not change with the as-of date, one
+-- row per lead, which the panel meets in a single join. DuckDB builds a
+-- join's hash table from the side it estimates smaller, and it estimates the
+-- filtered panel at a few thousand rows (there are millions): joined to the
+-- per-lead tables one by one, the whole panel became the hash table of two
+-- joins and ran out of memory. Materialized, so the optimizer keeps it whole.
+lead_profiles as materialized (
     select
-        -- keys
-        labelled.lead_id,
-        labelled.as_of_date,
-        labelled.is_score_date,
-        labelled.is_at_creation,
-        fit.email,
-
-        -- label: converted within the horizon after the as-of date
-        labelled.label,
-
-        -- fit
-        fit.employee_band,
-        fit.revenue_band,
-        fit.industry,
-        fit.region,
-        fit.country_code,
-        fit.seniority,
-        fit.job_function,
-        fit.lead_source,
-        fit.is_free_email,
+        outcomes.lead_id,
+        outcomes.created_at,
+        outcomes.converted_at,
+        outcomes.disqualified_at,
+        fit.* exclude (lead_id),  -- noqa: RF02
         fit.industry in (
             select target_industries.industry from target_industries
         )
@@ -214,10 +140,107 @@ features as (
             as has_partner_tech,
         coalesce(lead_technologies.has_competitor_tech, false)
             as has_competitor_tech,
+        first_rejection.first_rejected_at
+    from outcomes
+    inner join fit on outcomes.lead_id = fit.lead_id
+    left join first_rejection on outcomes.lead_id = first_rejection.lead_id
+    left join lead_technologies
+        on outcomes.lead_id = lead_technologies.lead_id
+),
+
+-- one row per lead and as-of date: the weekly as-of dates (known: up to the
+-- end of the day) and each lead's creation (known: what came before the
+-- moment it was created). Driven by the behaviour rows, joined only to
+-- tables of one row per lead or per date, so memory stays bounded whatever
+-- the panel's size.
+candidates as (
+    select
+        behaviour.*,
+        coalesce(as_of_dates.known_before, lead_profiles.created_at)
+            as known_before,
+        coalesce(as_of_dates.is_score_date, false) as is_score_date,
+        lead_profiles.* exclude (lead_id)  -- noqa: RF02
+    from behaviour
+    left join as_of_dates
+        on
+            behaviour.as_of_date = as_of_dates.as_of_date
+            and not behaviour.is_at_creation
+    inner join lead_profiles on behaviour.lead_id = lead_profiles.lead_id
+),
+
+-- the leads open at each as-of date: created before it (or at it, for the
+-- creation rows), not converted or disqualified by then
+panel as (
+    select * exclude (disqualified_at)
+    from candidates
+    where
+        (is_at_creation or created_at < known_before)
+        and (converted_at is null or converted_at >= known_before)
+        and (disqualified_at is null or disqualified_at >= known_before)
+        and (
+            is_score_date
+            or (
+                {{ dbt.datediff('created_at', 'known_before', 'day') }}
+                <= {{ var('training_max_lead_age_days') }}
+                {%- if var('training_sample_rate') < 1 %}
+                and hash(lead_id) % 1000
+                < {{ (var('training_sample_rate') * 1000) | int }}
+                {%- endif %}
+            )
+        )
+),
+
+labelled as (
+    select
+        panel.*,
+        case
+            when panel.is_score_date then null
+            -- the horizon is not over where the data ends (the score
+            -- date, or earlier for a stale export): unknown
+            when
+                panel.known_before
+                + interval {{ horizon }} day > score_date.data_ends_at
+                then null
+            when
+                panel.converted_at
+                < panel.known_before + interval {{ horizon }} day
+                then 1
+            else 0
+        end as label
+    from panel
+    cross join score_date
+),
+
+features as (
+    select
+        -- keys
+        labelled.lead_id,
+        labelled.as_of_date,
+        labelled.is_score_date,
+        labelled.is_at_creation,
+        labelled.email,
+
+        -- label: converted within the horizon after the as-of date
+        labelled.label,
+
+        -- fit
+        labelled.employee_band,
+        labelled.revenue_band,
+        labelled.industry,
+        labelled.region,
+        labelled.country_code,
+        labelled.seniority,
+        labelled.job_function,
+        labelled.lead_source,
+        labelled.is_free_email,
+        labelled.is_target_industry,
+        labelled.is_target_size,
+        labelled.has_partner_tech,
+        labelled.has_competitor_tech,
         {{ dbt.datediff('labelled.created_at', 'labelled.as_of_date', 'day') }}
             as days_since_created,
         {%- for property in var('custom_properties') %}
-        fit.{{ custom_column_name(property.name) }},
+        labelled.{{ custom_column_name(property.name) }},
         {%- endfor %}
 
         -- behaviour: counts over windows
@@ -265,7 +288,7 @@ features as (
             when activity_data.has_activities then labelled.n_engaged_90d = 0
         end as is_inactive_90d,
         coalesce(
-            first_rejection.first_rejected_at < labelled.known_before, false
+            labelled.first_rejected_at < labelled.known_before, false
         ) as was_rejected_by_sales,
 
         -- decayed counts per kind, for the points score (not features)
@@ -277,10 +300,6 @@ features as (
         -- noqa: enable=LT02
         labelled.known_before as _known_before
     from labelled
-    inner join fit on labelled.lead_id = fit.lead_id
-    left join first_rejection on labelled.lead_id = first_rejection.lead_id
-    left join lead_technologies
-        on labelled.lead_id = lead_technologies.lead_id
     cross join activity_data
 )
 
