@@ -84,6 +84,18 @@ def test_too_few_outcomes_is_a_cold_start_scored_by_rules(
     assert "model needs" in scores.item(0, "scoring_method_reason")
 
 
+def _rows_with_scaled_rules(panel: pl.DataFrame) -> pl.DataFrame:
+    """Scoring rows as ml_scoring_rows gives them when the points are on the score scale
+    (here simply doubled) of 12,345 earlier lead-dates, 29 and 17 points at the thresholds."""
+    return _scoring_rows(panel).with_columns(
+        (pl.col("points_score") * 2).clip(0, 100).alias("rules_score"),
+        pl.lit(True).alias("rules_uses_scale"),
+        pl.lit(12_345).alias("rules_reference_rows"),
+        pl.lit(29).alias("rules_sales_now_points"),
+        pl.lit(17).alias("rules_nurture_points"),
+    )
+
+
 def test_the_rules_score_is_the_points_on_the_score_scale_when_given(
     panel: pl.DataFrame, score_date: dt.date
 ) -> None:
@@ -91,13 +103,7 @@ def test_the_rules_score_is_the_points_on_the_score_scale_when_given(
     rules takes that score, keeps the points' reasons, and says what the scale is."""
     settings = lifecycle(min_labelled=10**9, train=LOGISTIC)
     run = training_run(panel, None, settings, score_date, RAN_AT)
-    rows = _scoring_rows(panel).with_columns(
-        (pl.col("points_score") * 2).clip(0, 100).alias("rules_score"),
-        pl.lit(True).alias("rules_uses_scale"),
-        pl.lit(12_345).alias("rules_reference_rows"),
-        pl.lit(29).alias("rules_sales_now_points"),
-        pl.lit(17).alias("rules_nurture_points"),
-    )
+    rows = _rows_with_scaled_rules(panel)
     scores = score_with_champion(rows, champions(run), latest_run=run.row(0, named=True))
     assert scores.get_column("score").to_list() == (
         rows.get_column("rules_score").cast(pl.Int32).to_list()
@@ -133,13 +139,7 @@ def test_by_default_the_rules_score_is_on_the_scale_only_until_a_model_was_train
     assert scoring().rules_on_score_scale == "cold_start"
     settings = lifecycle(min_labelled=10**9, train=LOGISTIC)
     run = training_run(panel, None, settings, score_date, RAN_AT)
-    rows = _scoring_rows(panel).with_columns(
-        (pl.col("points_score") * 2).clip(0, 100).alias("rules_score"),
-        pl.lit(True).alias("rules_uses_scale"),
-        pl.lit(12_345).alias("rules_reference_rows"),
-        pl.lit(29).alias("rules_sales_now_points"),
-        pl.lit(17).alias("rules_nurture_points"),
-    )
+    rows = _rows_with_scaled_rules(panel)
     scaled = rows.get_column("rules_score").cast(pl.Int32).to_list()
     points = rows.get_column("points_score").cast(pl.Int32).to_list()
     assert scaled != points
