@@ -5,13 +5,19 @@ Alphabetical order put a few-minute module that builds the project near the end,
 worker ran it alone while the other idled. Here the modules that build the dbt project come
 first, the longest known ones at the head, and the many quick modules last, where they fill
 in whichever worker frees up first. Only the order changes, never what runs.
+
+It also gives the run a folder where the tests' dbt commands keep parsed manifests
+(dbt_helpers.MANIFESTS_ENV, dbt_cached.py), shared by both workers; set
+LEADSCORE_TEST_MANIFESTS=off to have every command parse the project itself.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
+from dbt_helpers import MANIFESTS_ENV
 
 # Modules measured as the longest (several project builds each; `--durations` in CI).
 LONGEST_FIRST = (
@@ -45,3 +51,17 @@ def _rank(item: pytest.Item) -> tuple[int, int]:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_rank)  # stable: within a rank, the collection order stays
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _parsed_manifests(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One folder of parsed manifests for the run (both xdist workers: their parent folder)."""
+    if os.environ.get(MANIFESTS_ENV) == "off":
+        os.environ.pop(MANIFESTS_ENV)
+        return
+    if not os.environ.get(MANIFESTS_ENV):
+        base = tmp_path_factory.getbasetemp()
+        root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+        folder = root / "dbt-manifests"
+        folder.mkdir(exist_ok=True)
+        os.environ[MANIFESTS_ENV] = str(folder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -12,6 +13,17 @@ import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
+
+# Where dbt_cached.py keeps parsed manifests (set by conftest.py for a pytest run); unset,
+# every command parses the project itself, as the plain `dbt` command does.
+MANIFESTS_ENV = "LEADSCORE_TEST_MANIFESTS"
+# Vars that only run time reads: builds that differ only in these share one parsed
+# manifest. test_dbt_cached.py proves that parsing with other values gives the same manifest.
+RUNTIME_VARS = frozenset({"raw_data_path", "score_date"})
+# Commands that take a parsed manifest (the others, e.g. parse, debug, deps, run as dbt).
+_MANIFEST_COMMANDS = frozenset({"build", "run", "test", "seed", "compile", "run-operation", "show"})
+# The dbt project's own files: a change to any of them makes a new parse.
+_PROJECT_FOLDERS = ("models", "macros", "tests/data", "seeds", "snapshots", "analyses", "docs")
 
 
 def run_dbt(
@@ -65,7 +77,58 @@ def dbt_command(
     ]
     if variables:
         command += ["--vars", json.dumps(variables)]
+    manifests = env.get(MANIFESTS_ENV)
+    if (
+        manifests
+        and args
+        and args[0] in _MANIFEST_COMMANDS
+        and not {"--vars", "--target", "--profile"} & set(args)
+    ):
+        parse_args = command[1 + len(args) :]  # --project-dir ... --vars: what parsing reads
+        key, parse_time = _manifest_key(project_dir, database, variables or {}, env)
+        described = Path(manifests) / f"{key}.json"  # what the key stands for, to read
+        if not described.exists():
+            described.write_text(json.dumps({**parse_time, "files": len(parse_time["files"])}))
+        cached = Path(__file__).with_name("dbt_cached.py")
+        manifest_file = str(Path(manifests) / f"{key}.pickle")
+        command = [
+            sys.executable,
+            str(cached),
+            manifest_file,
+            json.dumps(parse_args),
+            "--",
+            *command[1:],
+        ]
     return command, env
+
+
+def _manifest_key(
+    project_dir: Path, database: Path, variables: dict, env: dict
+) -> tuple[str, dict]:
+    """What a parsed manifest depends on: the project's files, the database's name (dbt-duckdb
+    names the database after the file), the vars that parsing reads, dbt's and our env vars."""
+    files = []
+    for folder in (*_PROJECT_FOLDERS, "."):
+        root = project_dir / folder
+        paths = root.glob("*.yml") if folder == "." else root.rglob("*")
+        for path in sorted(paths):
+            if path.is_file():
+                stat = path.stat()
+                files.append((str(path.relative_to(project_dir)), stat.st_mtime_ns, stat.st_size))
+    parse_time = {
+        "project": str(project_dir.resolve()),
+        "database": database.stem,
+        "files": files,
+        "vars": {name: value for name, value in variables.items() if name not in RUNTIME_VARS},
+        "env": {
+            name: value
+            for name, value in sorted(env.items())
+            if (name.startswith(("DBT_", "LEADSCORE_")))
+            and name not in {MANIFESTS_ENV, "LEADSCORE_DUCKDB_PATH"}
+        },
+    }
+    text = json.dumps(parse_time, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24], parse_time
 
 
 def _without_unit_tests(args: list[str]) -> list[str]:
