@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from leadscore.exports import ExportError, write_exports
+from leadscore.ml.reasons import format_reason
 from leadscore.sync.tables import read_table
 
 
@@ -151,6 +152,27 @@ def test_csv_cells_that_start_a_formula_get_a_quote_prefix_and_parquet_stays_raw
     assert parquet.row(0, named=True)["lead_id"] == HOSTILE["lead_id"]
     assert parquet.select(list(HOSTILE)).row(0, named=True) == HOSTILE
     assert parquet.equals(frame)
+
+
+def test_a_crm_value_in_a_reason_stays_data_in_both_exports(tmp_path: Path) -> None:
+    """A custom property's value reaches a reason as the CRM wrote it (issue 15, 3c)."""
+    formula = '=HYPERLINK("http://evil.example","x")'
+    raised = format_reason("custom_plan", formula, 0.4)
+    lowered = format_reason("custom_plan", "@SUM(A1)", -0.4)
+    assert raised is not None and formula in raised and raised.startswith("+")
+    assert lowered is not None and "@SUM(A1)" in lowered
+    frame = pl.DataFrame({"lead_id": ["L1", "L2"], "reason_1": [raised, lowered]})
+    write_exports({"lead_scores": frame}, tmp_path, sort_by="none")
+
+    csv = pl.read_csv(tmp_path / "lead_scores.csv", infer_schema=False)
+    # the cell starting with "+" is prefixed; the one starting with U+2212 needs no prefix
+    assert csv["reason_1"].to_list() == ["'" + raised, lowered]
+    assert not any(cell[0] in "=+-@\t\r" for cell in csv["reason_1"].to_list())
+    # Parquet keeps the reason exactly as scored, the CRM's value inside it
+    assert pl.read_parquet(tmp_path / "lead_scores.parquet")["reason_1"].to_list() == [
+        raised,
+        lowered,
+    ]
 
 
 def test_csv_of_ordinary_values_is_unchanged(tmp_path: Path) -> None:
