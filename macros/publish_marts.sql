@@ -25,17 +25,19 @@
             {%- do built.append(result.node) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if not built -%}
-        {{ return('') }}
-    {%- endif -%}
     {%- if failed -%}
+        {%- set kept = (
+            "the " ~ built | length ~ " marts it built stay in " ~ built[0].schema
+            ~ " and " ~ built[0].schema[:-(suffix | length)] ~ " still holds"
+            if built else "no mart was built, and the published marts still hold") -%}
         {%- do exceptions.warn(
             "leadscore: NOT PUBLISHED. " ~ failed | length ~ " model(s) or test(s) of this"
             ~ " build failed (" ~ (failed[:5] | join(', '))
-            ~ (", ..." if failed | length > 5 else "") ~ "), so the "
-            ~ built | length ~ " marts it built stay in " ~ built[0].schema
-            ~ " and " ~ built[0].schema[:-(suffix | length)] ~ " still holds the"
-            ~ " previous complete build. Fix the failure and build again.") -%}
+            ~ (", ..." if failed | length > 5 else "") ~ "), so " ~ kept
+            ~ " the previous complete build. Fix the failure and build again.") -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- if not built -%}
         {{ return('') }}
     {%- endif -%}
     {%- set statements = [] -%}

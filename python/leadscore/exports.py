@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from leadscore.csv_safety import neutralise_text_columns
+from leadscore.errors import UserFacingError
 from leadscore.sync.tables import atomic_write
 
 # ISO 8601 UTC with milliseconds, as leadscore.sync sends timestamps to CRMs,
@@ -35,7 +36,7 @@ MANIFEST_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-class ExportError(ValueError):
+class ExportError(ValueError, UserFacingError):
     """The export could not be written: the message names the file and the fix."""
 
 

@@ -17,7 +17,10 @@ from a copy of that warehouse, so none depends on another:
   the test is a file of the copy;
 * the same build again (same data, score date and vars), as a user reruns the quickstart:
   the same marts, row for row, and no second model in the registry, although the first
-  build's monitoring raised alerts on the model it had just trained.
+  build's monitoring raised alerts on the model it had just trained;
+* the report alone (``dbt run -s model_report``) to a ``report_path`` that cannot be
+  written (a file where its folder should be): one clear message naming the path and the
+  var, no Python traceback, nothing published.
 """
 
 from __future__ import annotations
@@ -204,6 +207,21 @@ def data_test_failed(first: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
+def report_blocked(first: dict) -> dict:
+    """The report alone, written where it cannot be: under a file."""
+    database = _copy_of_the_first_build(first, "report_blocked")
+    blocker = database.parent / "not_a_folder"
+    blocker.write_text("a file where the report's folder should be\n")
+    report = blocker / "model_report.html"
+    result = run_dbt(
+        ["run", "--select", "model_report"],
+        database,
+        first["variables"] | {"report_path": str(report)},
+    )
+    return {"result": result, "report": report, "marts": _marts(database, "marts", first["marts"])}
+
+
+@pytest.fixture(scope="module")
 def rerun(first: dict) -> dict:
     """The first build again, unchanged: the same command, data, score date and vars."""
     database = _copy_of_the_first_build(first, "rerun")
@@ -244,6 +262,20 @@ def test_a_build_whose_data_test_fails_publishes_nothing(
 ) -> None:
     assert FAILING_TEST in data_test_failed["result"].stdout
     _assert_nothing_published(first, data_test_failed)
+
+
+def test_an_unwritable_report_path_stops_the_build_saying_where_and_which_var(
+    first: dict, report_blocked: dict
+) -> None:
+    result = report_blocked["result"]
+    assert result.returncode != 0
+    # one line names the path and the var to change; dbt's own error frame, no traceback
+    assert f"cannot write the model report to {report_blocked['report']}" in result.stdout
+    assert "var report_path" in result.stdout
+    assert "Traceback" not in result.stdout
+    assert "NOT PUBLISHED" in result.stdout
+    for mart in first["marts"]:
+        assert report_blocked["marts"][mart] == first["published"][mart], mart
 
 
 def test_an_identical_rerun_publishes_the_same_marts(first: dict, rerun: dict) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from leadscore.errors import UserFacingError
 
-class MLInputError(ValueError):
+
+class MLInputError(ValueError, UserFacingError):
     """The data or configuration handed to a :mod:`leadscore.ml` function cannot be used."""
 
 

@@ -28,6 +28,7 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from leadscore import __version__
+from leadscore.errors import UserFacingError
 from leadscore.report import svg
 from leadscore.report.data import (
     TIERS,
@@ -994,7 +995,7 @@ def render_report(data: ReportData) -> str:
     )
 
 
-class ReportWriteError(OSError):
+class ReportWriteError(OSError, UserFacingError):
     """The report could not be written: the message names the file and the fix."""
 
 
