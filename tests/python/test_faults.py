@@ -269,11 +269,17 @@ def test_a_build_that_cannot_write_the_warehouse_fails_saying_so(night: dict) ->
     # fails if the build passed: then the limit did not stop a write, the test proves nothing
     assert failed.returncode != 0
     # the message says which file could not be written and why. DuckDB then refuses the
-    # database to the rest of the build, so dbt cannot run its on-run-end hooks and ends in
-    # its stack trace after this message ("NOT PUBLISHED" is not printed: nothing was)
+    # database to the rest of the build, so its on-run-end hooks cannot run: the build ends
+    # in one message saying so (python/leadscore/duckdb_errors.py), not dbt's stack trace
     assert f'Could not write file "{night["site"].database}' in failed.stdout
     assert "File too large" in failed.stdout
     assert PUBLISHED not in failed.stdout
+    assert (
+        "leadscore: the build stopped: DuckDB hit a fatal error writing the warehouse "
+        f"{night['site'].database}" in failed.stdout
+    )
+    assert "nothing was published" in failed.stdout
+    assert "Traceback" not in failed.stdout
 
 
 def test_a_full_disk_publishes_nothing(night: dict) -> None:
