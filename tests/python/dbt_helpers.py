@@ -24,6 +24,7 @@ RUNTIME_VARS = frozenset({"raw_data_path", "score_date"})
 _MANIFEST_COMMANDS = frozenset({"build", "run", "test", "seed", "compile", "run-operation", "show"})
 # The dbt project's own files: a change to any of them makes a new parse.
 _PROJECT_FOLDERS = ("models", "macros", "tests/data", "seeds", "snapshots", "analyses", "docs")
+_PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "selectors.yml")
 
 
 def run_dbt(
@@ -110,7 +111,7 @@ def _manifest_key(
     files = []
     for folder in (*_PROJECT_FOLDERS, "."):
         root = project_dir / folder
-        paths = root.glob("*.yml") if folder == "." else root.rglob("*")
+        paths = (root / name for name in _PROJECT_FILES) if folder == "." else root.rglob("*")
         for path in sorted(paths):
             if path.is_file():
                 stat = path.stat()
