@@ -9,7 +9,10 @@
 with
 
 -- the weekly as-of dates (creation rows are for training only)
-features as (
+-- not materialized: DuckDB would otherwise keep the whole wide panel
+-- (lead_features, 17M rows x 180 columns at 1M leads) as a temporary
+-- table for the several references below, and spill tens of GB to disk
+features as not materialized (
     select * from {{ ref('lead_features') }}
     where not is_at_creation
 ),

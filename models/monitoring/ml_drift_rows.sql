@@ -6,7 +6,10 @@
 {%- set max_rows = var('health_drift_max_reference_rows') -%}
 with
 
-features as (
+-- not materialized: DuckDB would otherwise keep the whole wide panel
+-- (lead_features, 17M rows x 180 columns at 1M leads) as a temporary
+-- table for the several references below, and spill tens of GB to disk
+features as not materialized (
     select * from {{ ref('lead_features') }}
 ),
 
