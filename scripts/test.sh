@@ -23,9 +23,11 @@ sqlfluff lint models tests/data --disable-progress-bar
 # The quickstart: the README's first command itself (dbt build with its data
 # and unit tests on the demo CRM), into a database of its own, new every run
 # (the model registry and the history marts survive --full-refresh by design).
-# It starts with pytest at the lowest priority (nice 19), so it takes only the
-# CPU the tests leave idle and finishes once they are done; no test reads what
-# it writes (data/demo, exports/, reports/, target/, warehouse/).
+# It starts with pytest at the lowest priority (nice 19), so it runs mostly on
+# CPU the tests leave idle (in ci12 about a fifth of a core; pytest itself
+# then ran slower, and 76 s of the quickstart were left after it) and
+# finishes once they are done; no test reads what it writes (data/demo,
+# exports/, reports/, target/, warehouse/).
 echo "==> the quickstart, started in the background at ${SECONDS}s (nice 19; its output follows pytest's)"
 mkdir -p warehouse
 rm -f warehouse/test.duckdb warehouse/test.duckdb.wal
