@@ -11,7 +11,20 @@ ensure_venv
 bouncer_log="$(mktemp)"
 ensure_bouncer >"$bouncer_log" 2>&1 &
 bouncer_pid=$!
-trap 'kill "$bouncer_pid" 2>/dev/null || true' EXIT
+# The EXIT trap stops what still runs in the background. Under `set -e` a
+# failing command inside a trap ends the shell with that command's status, so
+# every step here tolerates "no such process" and the script's own status is kept.
+quickstart_pid=""
+stop_background() {
+    local status=$?
+    kill "$bouncer_pid" 2>/dev/null || true
+    if [ -n "$quickstart_pid" ]; then
+        pkill -P "$quickstart_pid" 2>/dev/null || true
+        kill "$quickstart_pid" 2>/dev/null || true
+    fi
+    exit "$status"
+}
+trap stop_background EXIT
 
 echo "==> ruff (at ${SECONDS}s)"
 ruff check python tests bench tools
@@ -35,8 +48,6 @@ quickstart_log="$(mktemp)"
 LEADSCORE_DUCKDB_PATH="warehouse/test.duckdb" nice -n 19 \
     bash scripts/quickstart.sh --full-refresh >"$quickstart_log" 2>&1 &
 quickstart_pid=$!
-trap 'kill "$bouncer_pid" 2>/dev/null; pkill -P "$quickstart_pid" 2>/dev/null;
-      kill "$quickstart_pid" 2>/dev/null || true' EXIT
 
 # the share of CPU time left idle while pytest runs: /proc/stat's cpu line
 cpu_ticks() { awk '/^cpu /{print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
