@@ -7,8 +7,10 @@ first, the longest known ones at the head, and the many quick modules last, wher
 in whichever worker frees up first. Only the order changes, never what runs.
 
 It also gives the run a folder where the tests' dbt commands keep parsed manifests
-(dbt_helpers.MANIFESTS_ENV, dbt_cached.py), shared by both workers; set
-LEADSCORE_TEST_MANIFESTS=off to have every command parse the project itself.
+(dbt_helpers.MANIFESTS_ENV, dbt_cached.py), shared by both workers; with it, run_dbt runs
+dbt inside the worker (dbt_inprocess.py). LEADSCORE_TEST_IN_PROCESS=off runs each command in
+a process of its own; LEADSCORE_TEST_MANIFESTS=off has every command run as the plain dbt
+command, parsing the project itself.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ FIXTURES = PROJECT_DIR / "tests" / "fixtures"
 # Where dbt_cached.py keeps parsed manifests (set by conftest.py for a pytest run); unset,
 # every command parses the project itself, as the plain `dbt` command does.
 MANIFESTS_ENV = "LEADSCORE_TEST_MANIFESTS"
+# LEADSCORE_TEST_IN_PROCESS=off: run_dbt runs each command in a process of its own
+IN_PROCESS_ENV = "LEADSCORE_TEST_IN_PROCESS"
 # Vars that only run time reads: builds that differ only in these share one parsed
 # manifest. test_dbt_cached.py proves that parsing with other values gives the same manifest.
 RUNTIME_VARS = frozenset({"raw_data_path", "score_date"})
@@ -25,6 +27,8 @@ _MANIFEST_COMMANDS = frozenset({"build", "run", "test", "seed", "compile", "run-
 # The dbt project's own files: a change to any of them makes a new parse.
 _PROJECT_FOLDERS = ("models", "macros", "tests/data", "seeds", "snapshots", "analyses", "docs")
 _PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "selectors.yml")
+# Runs one dbt command with a kept manifest, in a process of its own.
+CACHED_RUNNER = Path(__file__).with_name("dbt_cached.py")
 
 
 def run_dbt(
@@ -40,8 +44,20 @@ def run_dbt(
     on the data (each mocks its inputs), so the scenario builds would only repeat them, about
     a third of a small build's time. The quickstart build in scripts/test.sh runs them all.
     ``project_dir``: see :func:`dbt_command`.
+
+    In a pytest run (parsed manifests kept, see conftest.py) the command runs inside the test
+    process through dbt's own ``dbtRunner`` (dbt_inprocess.py), with the ``dbt`` command's
+    output and exit code; with ``LEADSCORE_TEST_IN_PROCESS=off`` each command runs in a process
+    of its own, and with ``LEADSCORE_TEST_MANIFESTS=off`` as the plain ``dbt`` command.
+    A test that must stop or race a build uses :func:`dbt_command`, a separate process.
     """
     command, env = dbt_command(args, database, variables, unit_tests, project_dir=project_dir)
+    in_process = os.environ.get(IN_PROCESS_ENV) != "off"
+    if in_process and command[1:2] == [str(CACHED_RUNNER)]:  # run dbt in this process
+        import dbt_inprocess
+
+        manifest_file, parse_args, dbt_args = command[2], json.loads(command[3]), command[5:]
+        return dbt_inprocess.run(dbt_args, env, Path(manifest_file), parse_args)
     return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
 
@@ -90,11 +106,10 @@ def dbt_command(
         described = Path(manifests) / f"{key}.json"  # what the key stands for, to read
         if not described.exists():
             described.write_text(json.dumps({**parse_time, "files": len(parse_time["files"])}))
-        cached = Path(__file__).with_name("dbt_cached.py")
         manifest_file = str(Path(manifests) / f"{key}.pickle")
         command = [
             sys.executable,
-            str(cached),
+            str(CACHED_RUNNER),
             manifest_file,
             json.dumps(parse_args),
             "--",
@@ -125,7 +140,7 @@ def _manifest_key(
             name: value
             for name, value in sorted(env.items())
             if (name.startswith(("DBT_", "LEADSCORE_")))
-            and name not in {MANIFESTS_ENV, "LEADSCORE_DUCKDB_PATH"}
+            and name not in {MANIFESTS_ENV, IN_PROCESS_ENV, "LEADSCORE_DUCKDB_PATH"}
         },
     }
     text = json.dumps(parse_time, sort_keys=True, default=str)
