@@ -466,3 +466,36 @@ def test_fast_importance_for_one_column_per_feature_equals_the_pipeline_version(
     args = (bundle.base_pipeline, X, y, bundle.spec, "pr_auc", 2, 1500, 3)
     fast = permutation_importance_table(*args, one_to_one=True)
     assert fast.equals(permutation_importance_table(*args, one_to_one=False))
+
+
+def test_fast_importance_skips_features_no_tree_splits_on_and_gives_the_same_table(
+    hgb_result: TrainResult, panel: pl.DataFrame
+) -> None:
+    """Importance of gradient boosting permutes only the features its trees split on; a
+    feature that cannot be split on (constant) gets 0, and every other feature exactly what
+    permuting all of them gives."""
+    from leadscore.ml.candidates import build_hgb_pipeline
+    from leadscore.ml.features import FeatureSpec
+    from leadscore.ml.importance import features_split_on
+
+    base = hgb_result.bundle.spec
+    spec = FeatureSpec(
+        numeric=(*base.numeric, "constant_feature"),
+        categorical=base.categorical,
+        dtypes={**base.dtypes, "constant_feature": "Float64"},
+    )
+    labelled = panel.filter(pl.col("label").is_not_null()).with_columns(
+        pl.lit(1.0).alias("constant_feature")
+    )
+    X = prepare_features(labelled, spec)
+    y = labelled.get_column("label").to_numpy()
+    pipeline = build_hgb_pipeline(spec, FAST, seed=3).fit(X, y)
+    used = features_split_on(pipeline.named_steps["model"])
+    assert used is not None and spec.names.index("constant_feature") not in set(used.tolist())
+    assert 0 < used.size < len(spec.names)
+    rows = labelled.filter(pl.col("as_of_date").is_in(list(hgb_result.split.calibration_dates)))
+    args = (pipeline, prepare_features(rows, spec), rows.get_column("label").to_numpy(), spec)
+    fast = permutation_importance_table(*args, "pr_auc", 2, 1500, 3, one_to_one=True)
+    assert fast.equals(permutation_importance_table(*args, "pr_auc", 2, 1500, 3))
+    constant = fast.filter(pl.col("feature") == "constant_feature").row(0, named=True)
+    assert (constant["importance_mean"], constant["importance_std"]) == (0.0, 0.0)

@@ -3,9 +3,11 @@
 Uses ``sklearn.inspection.permutation_importance`` (seeded, a few repeats, at most
 ``max_rows`` rows) with the same metric that selects the model. For gradient boosting, whose
 preprocessing is one column per feature, the rows are preprocessed once and the final model is
-permuted directly (identical result). Otherwise scikit-learn hands the estimator a NumPy array,
-so a small adapter rebuilds the polars frame (with the spec's types) before calling the
-pipeline; the permutation itself is always scikit-learn's.
+permuted directly, and only the features its trees split on (the others cannot change a
+prediction: importance 0); the same result as permuting every feature. Otherwise
+scikit-learn hands the estimator a NumPy array, so a small adapter rebuilds the polars frame
+(with the spec's types) before calling the pipeline; the permutation itself is always
+scikit-learn's.
 """
 
 from __future__ import annotations
@@ -71,6 +73,58 @@ class FrameAdapter(ClassifierMixin, BaseEstimator):
         return pl.DataFrame(cols)
 
 
+def features_split_on(model: Any) -> np.ndarray | None:
+    """The columns a fitted HistGradientBoosting model splits on, sorted; None if unknown.
+
+    Reads the fitted trees (``_predictors``, each tree's ``nodes`` array: ``feature_idx`` of
+    each split node); any other model, or a scikit-learn whose trees look otherwise, gives None.
+    """
+    try:
+        used: set[int] = set()
+        for iteration in model._predictors:
+            for tree in iteration:
+                nodes = tree.nodes
+                used.update(nodes["feature_idx"][nodes["is_leaf"] == 0].tolist())
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return np.array(sorted(used), dtype=np.int64)
+
+
+class _OnlyColumns(ClassifierMixin, BaseEstimator):
+    """A fitted model shown only the columns ``used`` of ``rows``; the others keep their values
+    (transient, for :func:`permutation_importance_table`)."""
+
+    def __init__(self, model: Any = None, rows: Any = None, used: Any = None):
+        self.model = model
+        self.rows = rows
+        self.used = used
+
+    def fit(self, X: Any, y: Any = None) -> _OnlyColumns:
+        """No-op: the wrapped model is already fitted."""
+        return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """Classes of the wrapped model."""
+        return self.model.classes_
+
+    def _full(self, X: Any) -> np.ndarray:
+        full = self.rows.copy()
+        full[:, self.used] = X
+        return full
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The wrapped model's decision function (scikit-learn's AUC scorers prefer it)."""
+        return self.model.decision_function(self._full(X))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """The wrapped model's class probabilities."""
+        return self.model.predict_proba(self._full(X))
+
+
 def permutation_importance_table(
     pipeline: Pipeline,
     X: pl.DataFrame,
@@ -112,27 +166,36 @@ def permutation_importance_table(
         return _grouped_permutation_table(
             pipeline, X, y, spec, metric, n_repeats, seed, output_features
         )
+    means = np.zeros(len(spec.names), dtype=np.float64)
+    stds = np.zeros(len(spec.names), dtype=np.float64)
+    columns = np.arange(len(spec.names))
     if one_to_one:
         transformed = np.asarray(pipeline.named_steps["preprocess"].transform(X), dtype=np.float64)
         if transformed.shape[1] != len(spec.names):
             raise ValueError("preprocessing is not one column per feature")
         estimator, data = pipeline.named_steps["model"], transformed
+        used = features_split_on(estimator)
+        if used is not None and used.size < columns.size:
+            # a feature no tree splits on cannot change a prediction: its importance is 0
+            columns = used
+            estimator, data = _OnlyColumns(estimator, transformed, used), transformed[:, used]
     else:
         estimator, data = FrameAdapter(pipeline, spec), X
-    result = permutation_importance(
-        estimator,
-        data,
-        y,
-        scoring=SCORERS[metric],
-        n_repeats=n_repeats,
-        random_state=seed,
-    )
+    if columns.size:
+        # scikit-learn shuffles every column with the same seed drawn from random_state, so
+        # the importances of the columns passed are those of a run over all columns
+        result = permutation_importance(
+            estimator,
+            data,
+            y,
+            scoring=SCORERS[metric],
+            n_repeats=n_repeats,
+            random_state=seed,
+        )
+        means[columns] = result.importances_mean
+        stds[columns] = result.importances_std
     table = pl.DataFrame(
-        {
-            "feature": list(spec.names),
-            "importance_mean": np.asarray(result.importances_mean, dtype=np.float64),
-            "importance_std": np.asarray(result.importances_std, dtype=np.float64),
-        }
+        {"feature": list(spec.names), "importance_mean": means, "importance_std": stds}
     )
     return table.sort(["importance_mean", "feature"], descending=[True, False]).with_columns(
         pl.int_range(1, pl.len() + 1).alias("rank")
