@@ -12,11 +12,14 @@ training time, with the ratios refit / no refit from the same run.
 
     python bench/bench_refit.py                     # demo (20,000 leads) and Olist
     python bench/bench_refit.py --dataset olist --weeks 6
+    python bench/bench_refit.py --refit-folds 3 2 --refit-features split all \\
+        --warehouse build.duckdb    # the panel of an existing build of the demo
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -84,8 +87,28 @@ def panel_of(name: str, work: Path, leads: int) -> tuple[pl.DataFrame, int, list
     return panel, horizon, categorical, numeric
 
 
-def bench(name: str, work: Path, leads: int, weeks: int) -> None:
-    panel, horizon, categorical, numeric = panel_of(name, work, leads)
+def panel_of_warehouse(warehouse: Path) -> tuple[pl.DataFrame, int, list[str], list[str]]:
+    """The training panel of an existing build of the demo (``--warehouse``), read only."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        panel = connection.sql("select * from ml.ml_training_panel").pl()
+    categorical = ["lead_source", "industry", "seniority", "company_size_band"]
+    numeric = ["days_since_created", "n_page_view_30d", "n_email_click_30d"]
+    return panel, 90, [c for c in categorical if c in panel.columns], numeric
+
+
+def bench(
+    name: str,
+    work: Path,
+    leads: int,
+    weeks: int,
+    refit_folds: tuple[int, ...] = (3,),
+    warehouse: Path | None = None,
+    refit_features: tuple[str, ...] = ("split",),
+) -> None:
+    if warehouse is not None:
+        panel, horizon, categorical, numeric = panel_of_warehouse(warehouse)
+    else:
+        panel, horizon, categorical, numeric = panel_of(name, work, leads)
     labelled_dates = sorted(
         panel.filter(pl.col("label").is_not_null()).get_column("as_of_date").unique().to_list()
     )
@@ -102,16 +125,27 @@ def bench(name: str, work: Path, leads: int, weeks: int) -> None:
     converted = int(future.get_column("label").sum())
     results: dict[str, dict[str, float]] = {}
     seconds: dict[str, float] = {}
-    for refit in (False, True):
+    variants = {"no refit": (False, 3, "split")} | {
+        ", ".join(
+            ["refit"]
+            + ([f"{folds} folds"] if folds != 3 else [])
+            + ([f"{features} features"] if features != "split" else [])
+        ): (True, folds, features)
+        for folds in refit_folds
+        for features in refit_features
+    }
+    for label, (refit, folds, features) in variants.items():
         # the build's settings (dbt_project.yml), at this horizon, with and without the refit
         config = lifecycle_settings(project_vars(horizon_days=horizon, model_refit=refit)).train
+        config = dataclasses.replace(
+            config, refit_folds=folds, refit_split_features_only=features == "split"
+        )
         start = time.perf_counter()
         try:
             result = train_model(at_t, dt.datetime.combine(T, dt.time(6)), config)
         except MLInputError as error:
             print(f"\n{name}: cannot train standing at {T}: {error} (try fewer --weeks)")
             return
-        label = "refit" if refit else "no refit"
         seconds[label] = time.perf_counter() - start
         evaluation = evaluate_bundle(result.bundle, future)
         results[label] = {
@@ -151,12 +185,15 @@ def bench(name: str, work: Path, leads: int, weeks: int) -> None:
             f"{label:16}{row['roc_auc']:9.3f}{row['pr_auc']:9.3f}"
             f"{'' if ece is None else f'{ece:8.3f}':>8}  {row.get('learned_until', '')}"
         )
-    print(
-        f"training: no refit {seconds['no refit']:.1f} s, refit {seconds['refit']:.1f} s "
-        f"({seconds['refit'] / seconds['no refit']:.2f}x); refit / no refit ROC AUC "
-        f"{results['refit']['roc_auc'] / results['no refit']['roc_auc']:.3f}, PR AUC "
-        f"{results['refit']['pr_auc'] / results['no refit']['pr_auc']:.3f}"
-    )
+    for label in variants:
+        if label == "no refit":
+            continue
+        print(
+            f"training: no refit {seconds['no refit']:.1f} s, {label} {seconds[label]:.1f} s "
+            f"({seconds[label] / seconds['no refit']:.2f}x); {label} / no refit ROC AUC "
+            f"{results[label]['roc_auc'] / results['no refit']['roc_auc']:.3f}, PR AUC "
+            f"{results[label]['pr_auc'] / results['no refit']['pr_auc']:.3f}"
+        )
 
 
 def main() -> None:
@@ -164,13 +201,51 @@ def main() -> None:
     parser.add_argument("--dataset", choices=("demo", "olist", "both"), default="both")
     parser.add_argument("--leads", type=int, default=20_000, help="demo leads")
     parser.add_argument("--weeks", type=int, default=8, help="weeks scored after T")
+    parser.add_argument(
+        "--refit-folds",
+        type=int,
+        nargs="+",
+        default=[3],
+        help="calibration folds of the refit, one variant each (the build's: 3)",
+    )
+    parser.add_argument(
+        "--refit-features",
+        choices=("split", "all"),
+        nargs="+",
+        default=["split"],
+        help="what the refit of gradient boosting learns from: the features its trees split "
+        "on (the build's) or all",
+    )
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        help="read the training panel of this build of the demo instead of building one",
+    )
     args = parser.parse_args()
+    if args.warehouse is not None:
+        bench(
+            "warehouse",
+            Path("."),
+            0,
+            args.weeks,
+            tuple(args.refit_folds),
+            args.warehouse,
+            tuple(args.refit_features),
+        )
+        return
     names = ("demo", "olist") if args.dataset == "both" else (args.dataset,)
     if "olist" in names and not OLIST.exists():
         sys.exit(f"the Olist dataset is missing at {OLIST}")
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
-            bench(name, Path(tmp), args.leads, args.weeks)
+            bench(
+                name,
+                Path(tmp),
+                args.leads,
+                args.weeks,
+                tuple(args.refit_folds),
+                refit_features=tuple(args.refit_features),
+            )
 
 
 if __name__ == "__main__":

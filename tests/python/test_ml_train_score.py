@@ -499,3 +499,43 @@ def test_fast_importance_skips_features_no_tree_splits_on_and_gives_the_same_tab
     assert fast.equals(permutation_importance_table(*args, "pr_auc", 2, 1500, 3))
     constant = fast.filter(pl.col("feature") == "constant_feature").row(0, named=True)
     assert (constant["importance_mean"], constant["importance_std"]) == (0.0, 0.0)
+
+
+def test_the_refit_of_gradient_boosting_learns_only_from_the_features_its_trees_split_on(
+    panel: pl.DataFrame,
+) -> None:
+    """A feature the held-out gradient boosting never split on (importance 0) is left out of
+    the refit, named with why (the negative signals stay); with the option off, the refit
+    learns from every feature."""
+    from leadscore.ml.importance import features_split_on
+
+    # a flag set on too few rows for a leaf (min_samples_leaf 40): no tree can split on it
+    rare = panel.with_columns(
+        (pl.int_range(pl.len()) % 500 == 0).cast(pl.Int8).alias("is_rare_flag")
+    )
+    trained = train_model(rare, TRAINED_AT, config(candidates=("hgb",), params=FAST))
+    metadata = trained.bundle.metadata
+    assert metadata["refit"]["done"] is True
+    held_out = train_model(
+        rare, TRAINED_AT, config(candidates=("hgb",), params=FAST, refit=False)
+    ).bundle
+    split_on = features_split_on(held_out.base_pipeline.named_steps["model"])
+    # ... and the negative signals held to lowering the score, which the user listed
+    negative = set(held_out.metadata["sign_constraints"]["decreasing"])
+    expected = {held_out.spec.names[i] for i in split_on.tolist()} | negative
+    assert "is_rare_flag" in held_out.spec.names and "is_rare_flag" not in expected
+    assert len(expected) < len(held_out.spec.names)
+    assert set(trained.bundle.spec.names) == expected
+    left_out = {d["feature"]: d["why"] for d in metadata["dropped_features"]}
+    assert set(held_out.spec.names) - expected <= set(left_out)
+    assert "left out of the refit" in left_out["is_rare_flag"]
+    importance = trained.importance.filter(pl.col("feature") == "is_rare_flag").row(0, named=True)
+    assert (importance["importance_mean"], importance["in_model"]) == (0.0, False)
+
+    every = train_model(
+        rare,
+        TRAINED_AT,
+        config(candidates=("hgb",), params=FAST, refit_split_features_only=False),
+    ).bundle
+    assert "is_rare_flag" in every.spec.names
+    assert set(every.spec.names) == set(held_out.spec.names)

@@ -46,7 +46,7 @@ from leadscore.ml.features import (
     labelled_rows,
     prepare_features,
 )
-from leadscore.ml.importance import permutation_importance_table
+from leadscore.ml.importance import features_split_on, permutation_importance_table
 from leadscore.ml.metrics import Evaluation
 from leadscore.ml.scale import reference_distribution, to_score
 from leadscore.ml.scoring import calibrated_probability, evaluate_with_points
@@ -306,7 +306,10 @@ def train_model(
 
     # 6. Refit on every labelled row the score date allows (the newest outcomes included):
     #    the held-out metrics above stay those of the model selected and calibrated before.
-    refit = _refit(labelled, selected, spec, config, decreasing)
+    refit_spec, refit_left_out = _refit_features(pipe, selected, spec, config, decreasing)
+    refit = _refit(labelled, selected, refit_spec, config, decreasing)
+    if refit["done"]:
+        dropped = dropped + refit_left_out
     if not refit["done"]:
         LOG.info("training: not refitted: %s", refit["reason"])
     if refit["done"]:
@@ -413,6 +416,48 @@ def train_model(
             )
         ).with_columns(pl.Series("_probability", p_test), pl.Series("_score", score_test)),
     )
+
+
+def _refit_features(
+    pipe: Any,
+    selected: str,
+    spec: FeatureSpec,
+    config: TrainConfig,
+    decreasing: frozenset[str] = frozenset(),
+) -> tuple[FeatureSpec, list[dict[str, str]]]:
+    """The features the refit learns from, and those left out with why.
+
+    With ``config.refit_split_features_only`` and gradient boosting selected: the features
+    its trees split on (:func:`leadscore.ml.importance.features_split_on`) and the negative
+    signals held to lowering the score (listed by the user: with more rows the refit may
+    find their splits); otherwise all.
+    """
+    if not (config.refit and config.refit_split_features_only and selected in ONE_TO_ONE):
+        return spec, []
+    used = features_split_on(pipe.named_steps["model"])
+    if used is None or used.size == 0:
+        return spec, []
+    keep = {spec.names[i] for i in used.tolist()} | (decreasing & set(spec.names))
+    if len(keep) == len(spec.names):
+        return spec, []
+    left_out = [
+        {
+            "feature": name,
+            "why": (
+                "no tree of the gradient boosting fitted on the training dates splits on it "
+                "(importance 0): left out of the refit"
+            ),
+        }
+        for name in spec.names
+        if name not in keep
+    ]
+    LOG.info(
+        "training: the refit learns from %d features: those the trees split on and the "
+        "negative signals (%d others never used)",
+        len(keep),
+        len(left_out),
+    )
+    return spec.subset(keep), left_out
 
 
 def _refit(
