@@ -32,19 +32,15 @@ SCORERS: dict[str, str] = {
 }
 
 
-class FrameAdapter(ClassifierMixin, BaseEstimator):
-    """Present a fitted polars-input pipeline to code that passes NumPy arrays.
+class _Prefitted(ClassifierMixin, BaseEstimator):
+    """A transient wrapper (never serialised) around a fitted classifier, ``_wrapped``, for
+    scikit-learn's permutation importance: fitting is a no-op, the classes are the wrapped
+    one's."""
 
-    Only used transiently (never serialised): converts an object array whose columns follow
-    ``spec.names`` back to a polars frame and delegates ``predict_proba``.
-    """
+    _wrapped: Any
 
-    def __init__(self, pipeline: Pipeline | None = None, spec: FeatureSpec | None = None):
-        self.pipeline = pipeline
-        self.spec = spec
-
-    def fit(self, X: Any, y: Any = None) -> FrameAdapter:
-        """No-op: the wrapped pipeline is already fitted."""
+    def fit(self, X: Any, y: Any = None) -> _Prefitted:
+        """No-op: the wrapped model is already fitted."""
         return self
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -52,8 +48,24 @@ class FrameAdapter(ClassifierMixin, BaseEstimator):
 
     @property
     def classes_(self) -> np.ndarray:
-        """Classes of the wrapped pipeline."""
-        return self.pipeline.classes_
+        """Classes of the wrapped model."""
+        return self._wrapped.classes_
+
+
+class FrameAdapter(_Prefitted):
+    """Present a fitted polars-input pipeline to code that passes NumPy arrays.
+
+    Converts an object array whose columns follow ``spec.names`` back to a polars frame and
+    delegates ``predict_proba``.
+    """
+
+    def __init__(self, pipeline: Pipeline | None = None, spec: FeatureSpec | None = None):
+        self.pipeline = pipeline
+        self.spec = spec
+
+    @property
+    def _wrapped(self) -> Any:
+        return self.pipeline
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities of the wrapped pipeline."""
@@ -90,26 +102,18 @@ def features_split_on(model: Any) -> np.ndarray | None:
     return np.array(sorted(used), dtype=np.int64)
 
 
-class _OnlyColumns(ClassifierMixin, BaseEstimator):
-    """A fitted model shown only the columns ``used`` of ``rows``; the others keep their values
-    (transient, for :func:`permutation_importance_table`)."""
+class _OnlyColumns(_Prefitted):
+    """A fitted model shown only the columns ``used`` of ``rows``; the others keep their
+    values."""
 
     def __init__(self, model: Any = None, rows: Any = None, used: Any = None):
         self.model = model
         self.rows = rows
         self.used = used
 
-    def fit(self, X: Any, y: Any = None) -> _OnlyColumns:
-        """No-op: the wrapped model is already fitted."""
-        return self
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return True
-
     @property
-    def classes_(self) -> np.ndarray:
-        """Classes of the wrapped model."""
-        return self.model.classes_
+    def _wrapped(self) -> Any:
+        return self.model
 
     def _full(self, X: Any) -> np.ndarray:
         full = self.rows.copy()
