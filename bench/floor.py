@@ -84,8 +84,13 @@ def build_features(
     score_date: dt.date | None,
     horizon: int,
     eval_keys: Path | None,
+    batches: int = 1,
 ) -> dt.date:
-    """Create table ``rows``: one row per lead and as-of date with features and label."""
+    """Create table ``rows``: one row per lead and as-of date with features and label.
+
+    ``batches`` > 1 builds the rows for one share of the leads at a time (by hash of the lead
+    id), so the behaviour join and its aggregation hold one share of the panel at once.
+    """
     con.execute(f"""
         create table leads as
         with latest as (
@@ -227,21 +232,37 @@ def build_features(
         where lower(trim(verdict)) = 'rejected'
         group by 1
     """)
-    con.execute(f"""
-        create table rows as
+
+    def rows_query(batch_keys: str) -> str:
+        return _rows_query(batch_keys, windows, days_since, horizon, sd)
+
+    for batch in range(batches):
+        con.execute(
+            ("create table rows as " if batch == 0 else "insert into rows ")
+            + rows_query(f"select * from ({keys}) where hash(lead_id) % {batches} = {batch}")
+        )
+    return score_date
+
+
+def _rows_query(keys: str, windows: str, days_since: str, horizon: int, sd: str) -> str:
+    """The rows (features and label) of the lead-dates ``keys`` selects."""
+    decayed = ",\n".join(
+        f"cast(coalesce(sum(lead_week.{name}"
+        f" * cast(pow(0.5, (lead_week.wk - keys.k) / 2.0) as decimal(18, 15))), 0) as double)"
+        f" as decayed_{name}"
+        for name in ("engaged", "pricing_view", "high_intent")
+    )
+    return f"""
         with keys as ({keys}),
+        -- the decayed sums in exact decimals: the same whatever order the rows are added in
+        -- (parallel aggregation, batches), so the model is too
         behaviour as (
             select
                 keys.lead_id, keys.as_of_date,
                 {windows},
                 min(lead_week.wk) filter (where lead_week.engaged > 0) - keys.k
                     as weeks_since_engaged,
-                coalesce(sum(lead_week.engaged * pow(0.5, (lead_week.wk - keys.k) / 2.0)), 0)
-                    as decayed_engaged,
-                coalesce(sum(lead_week.pricing_view * pow(0.5, (lead_week.wk - keys.k) / 2.0)), 0)
-                    as decayed_pricing_view,
-                coalesce(sum(lead_week.high_intent * pow(0.5, (lead_week.wk - keys.k) / 2.0)), 0)
-                    as decayed_high_intent,
+                {decayed},
                 {days_since}
             from keys
             left join lead_week
@@ -272,8 +293,7 @@ def build_features(
         left join behaviour
             on keys.lead_id = behaviour.lead_id and keys.as_of_date = behaviour.as_of_date
         left join rejections on keys.lead_id = rejections.lead_id
-    """)
-    return score_date
+    """
 
 
 def feature_columns() -> list[str]:
@@ -317,12 +337,23 @@ def main() -> int:
     parser.add_argument("--max-train-rows", type=int, default=1_000_000)
     parser.add_argument("--memory-limit", default="8GB")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--batches", type=int, default=1, help="build the panel for 1/N of the leads at a time"
+    )
+    parser.add_argument(
+        "--database", type=Path, default=None, help="a DuckDB file (default: in memory)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    con = duckdb.connect(config={"memory_limit": args.memory_limit, "threads": 2})
+    con = duckdb.connect(
+        str(args.database) if args.database else ":memory:",
+        config={"memory_limit": args.memory_limit, "threads": 2},
+    )
     con.execute("set preserve_insertion_order = false")
-    score_date = build_features(con, args.data, args.score_date, args.horizon_days, args.eval_keys)
+    score_date = build_features(
+        con, args.data, args.score_date, args.horizon_days, args.eval_keys, args.batches
+    )
     n_rows, n_labelled, last_labelled = con.execute(
         "select count(*), count(label), max(as_of_date) filter (where label is not null) from rows"
     ).fetchall()[0]
