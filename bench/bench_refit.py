@@ -96,6 +96,15 @@ def panel_of_warehouse(warehouse: Path) -> tuple[pl.DataFrame, int, list[str], l
     return panel, 90, [c for c in categorical if c in panel.columns], numeric
 
 
+def known_at(panel: pl.DataFrame, at: dt.date, horizon: int) -> pl.DataFrame:
+    """The panel as a build standing at ``at`` saw it: the as-of dates up to ``at``, labelled
+    only where the horizon had passed by then."""
+    known_until = at - dt.timedelta(days=horizon)
+    return panel.filter(pl.col("as_of_date") <= at).with_columns(
+        pl.when(pl.col("as_of_date") <= known_until).then(pl.col("label")).alias("label")
+    )
+
+
 def bench(
     name: str,
     work: Path,
@@ -116,9 +125,7 @@ def bench(
     last = labelled_dates[-1]
     T = last - dt.timedelta(weeks=weeks)
     known_until = T - dt.timedelta(days=horizon)
-    at_t = panel.filter(pl.col("as_of_date") <= T).with_columns(
-        pl.when(pl.col("as_of_date") <= known_until).then(pl.col("label")).alias("label")
-    )
+    at_t = known_at(panel, T, horizon)
     future = panel.filter(
         (pl.col("as_of_date") > T) & (pl.col("as_of_date") <= last) & pl.col("label").is_not_null()
     )

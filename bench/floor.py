@@ -233,13 +233,11 @@ def build_features(
         group by 1
     """)
 
-    def rows_query(batch_keys: str) -> str:
-        return _rows_query(batch_keys, windows, days_since, horizon, sd)
-
     for batch in range(batches):
+        batch_keys = f"select * from ({keys}) where hash(lead_id) % {batches} = {batch}"
         con.execute(
             ("create table rows as " if batch == 0 else "insert into rows ")
-            + rows_query(f"select * from ({keys}) where hash(lead_id) % {batches} = {batch}")
+            + _rows_query(batch_keys, windows, days_since, horizon, sd)
         )
     return score_date
 

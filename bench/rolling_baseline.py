@@ -25,13 +25,14 @@ import sys
 from pathlib import Path
 
 import duckdb
-import polars as pl
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.train import train_model
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "tests" / "python"))
+sys.path.insert(0, str(PROJECT / "bench"))
 
+from bench_refit import known_at  # noqa: E402
 from leadscore.settings import lifecycle_settings  # noqa: E402
 from plain_baseline import fit_plain_baseline  # noqa: E402
 from project_settings import project_vars  # noqa: E402
@@ -78,10 +79,7 @@ def main() -> None:
     windows = 0
     for back in args.back:
         at = score_date - dt.timedelta(days=back)
-        known_until = at - dt.timedelta(days=horizon)
-        at_t = panel.filter(pl.col("as_of_date") <= at).with_columns(
-            pl.when(pl.col("as_of_date") <= known_until).then(pl.col("label")).alias("label")
-        )
+        at_t = known_at(panel, at, horizon)
         cells, split = [], None
         for variant in args.variants:
             config = lifecycle_settings(project_vars(horizon_days=horizon, model_refit=False)).train
