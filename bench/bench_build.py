@@ -27,6 +27,7 @@ every 0.2 s from /proc (``tree``), and the largest single process (``ru_maxrss``
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -75,11 +76,14 @@ def measured(command: list[str], env: dict[str, str], log: Path) -> dict[str, fl
     with log.open("w") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         peak = [0]
+        timeline: list[tuple[float, int]] = []
         done = threading.Event()
 
         def sample() -> None:
             while not done.wait(0.2):
-                peak[0] = max(peak[0], tree_rss(process.pid))
+                rss = tree_rss(process.pid)
+                peak[0] = max(peak[0], rss)
+                timeline.append((time.time(), rss))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -91,6 +95,7 @@ def measured(command: list[str], env: dict[str, str], log: Path) -> dict[str, fl
         "tree_peak_gb": peak[0] / 1e9,
         "max_process_gb": usage.ru_maxrss * 1024 / 1e9,
         "returncode": os.waitstatus_to_exitcode(status),
+        "timeline": timeline,
     }
 
 
@@ -102,6 +107,35 @@ def slowest_nodes(target: Path, n: int = 10) -> list[tuple[str, float]]:
     results = json.loads((target / "run_results.json").read_text())["results"]
     nodes = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:n]
     return [(r["unique_id"].split(".", 2)[-1], r["execution_time"]) for r in nodes]
+
+
+def peak_by_node(
+    target: Path, timeline: list[tuple[float, int]], n: int = 5
+) -> list[tuple[str, float, float]]:
+    """The nodes running when the tree's memory was highest: ``(node, peak GB, seconds)``.
+
+    A node's peak is the largest tree memory sampled while it executed (dbt's ``execute``
+    timing in ``run_results.json``); with two threads the other node running beside it counts
+    too, so read the top rows together.
+    """
+    if not timeline:
+        return []
+    times = np.array([t for t, _ in timeline])
+    rss = np.array([r for _, r in timeline], dtype=np.float64)
+    peaks = []
+    for result in json.loads((target / "run_results.json").read_text())["results"]:
+        for step in result.get("timing", []):
+            if step["name"] != "execute" or not step.get("started_at"):
+                continue
+            start, end = (
+                dt.datetime.fromisoformat(step[k].replace("Z", "+00:00")).timestamp()
+                for k in ("started_at", "completed_at")
+            )
+            inside = (times >= start) & (times <= end)
+            if inside.any():
+                name = result["unique_id"].split(".", 2)[-1]
+                peaks.append((name, float(rss[inside].max()) / 1e9, end - start))
+    return sorted(peaks, key=lambda p: p[1], reverse=True)[:n]
 
 
 def held_out(database: Path, keys_path: Path) -> dict:
@@ -212,6 +246,9 @@ def main() -> int:
         print("ten slowest nodes:")
         for name, seconds in slowest_nodes(target):
             print(f"  {seconds:7.1f} s  {name}")
+        print("nodes running at the highest memory (peak of the whole tree while each ran):")
+        for name, gb, seconds in peak_by_node(target, build["timeline"]):
+            print(f"  {gb:6.2f} GB  {name} ({seconds:.0f} s)")
     if build["returncode"] != 0:
         print((work / "build.log").read_text()[-3000:])
         return 1
