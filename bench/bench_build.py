@@ -152,7 +152,9 @@ def held_out(database: Path, keys_path: Path) -> dict:
             f" where as_of_date between '{run['test_start']}' and '{run['test_end']}'"
         ).pl()
         panel_rows = con.execute("select count(*) from ml.ml_training_panel").fetchall()[0][0]
-        score_date = con.execute("select score_date from intermediate.int_score_date").fetchall()
+        score_date = con.execute(
+            "select score_date, week_end_date from intermediate.int_score_date"
+        ).fetchall()
     keys.write_parquet(keys_path)
     metrics = json.loads(run["metrics"])
     predictions = json.loads(run["test_predictions"] or "{}")
@@ -164,6 +166,7 @@ def held_out(database: Path, keys_path: Path) -> dict:
         "keys": keys,
         "panel_rows": panel_rows,
         "score_date": score_date[0][0],
+        "week_end_date": score_date[0][1],
         "model_auc": metrics["model"]["roc_auc"],
         "points_auc": metrics.get("points", {}).get("roc_auc"),
         "stored_auc": stored_auc,
@@ -269,6 +272,7 @@ def main() -> int:
         sys.executable, str(PROJECT / "bench" / "floor.py"),
         "--data", str(data), "--out", str(floor_out),
         "--score-date", str(truth["score_date"]),
+        "--week-end", str(truth["week_end_date"]),
         "--train-end", str(run["train_end"])[:10],
         "--eval-keys", str(work / "held_out_keys.parquet"),
         "--memory-limit", args.memory_limit,

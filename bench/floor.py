@@ -1,17 +1,18 @@
 """The floor: what lead scoring costs without dbt, tests or model selection.
 
 A plain script on the same export files as the build: DuckDB SQL for point-in-time features
-at the project's as-of dates (the score date and every 7 days back over 365 days, plus each
-lead's creation within them; a lead is open at an as-of date when it was created and neither
+at the project's weekly as-of dates (``--week-end``, by default the score date, and every 7
+days back over 365 days, plus each lead's creation within them; a lead is open at an as-of
+date when it was created and neither
 converted nor disqualified by the end of that day, and at most 365 days old; label = converted
 within ``--horizon-days`` after it), then one scikit-learn HistGradientBoostingClassifier
 trained on the labelled as-of dates up to ``--train-end``, which scores the rows after it and
-the open leads at the score date. No cleaning beyond what reading needs (latest row per lead,
-activity types lower-cased), no calibration, no reasons, no tests.
+the open leads at the latest weekly as-of date. No cleaning beyond what reading needs (latest
+row per lead, activity types lower-cased), no calibration, no reasons, no tests.
 
-Behaviour is counted per lead per week back from the score date (week 0 ends on the score
-date), so an as-of date ``k`` weeks back sees weeks ``k`` and older: the last 7, 28 and 91
-days are 1, 4 and 13 whole weeks. A lead's creation row has no behaviour yet.
+Behaviour is counted per lead per week back from the latest weekly as-of date (week 0 ends on
+it), so an as-of date ``k`` weeks back sees weeks ``k`` and older: the last 7, 28 and 91 days
+are 1, 4 and 13 whole weeks. A lead's creation row has no behaviour yet.
 
     python bench/floor.py --data /work/bench-data/demo-20000 --out /tmp/floor
     python bench/floor.py --data DIR --out DIR --train-end 2026-04-05 \\
@@ -85,6 +86,7 @@ def build_features(
     horizon: int,
     eval_keys: Path | None,
     batches: int = 1,
+    week_end: dt.date | None = None,
 ) -> dt.date:
     """Create table ``rows``: one row per lead and as-of date with features and label.
 
@@ -164,6 +166,10 @@ def build_features(
             where try_cast(occurred_at as timestamp) <= now()
         """).fetchall()[0][0]
     sd = f"date '{score_date.isoformat()}'"
+    # the weekly as-of dates: the latest week's end (the build's int_score_date.week_end_date,
+    # var week_ends_on; by default the score date) and every 7 days before it
+    week_end = week_end or score_date
+    we = f"date '{week_end.isoformat()}'"
     counts = ",\n".join(
         f"count(*) filter (where {cond}) as {name}" for name, cond in COUNTS.items()
     )
@@ -182,25 +188,25 @@ def build_features(
         )
         select
             lead_id,
-            date_diff('day', occurred_at::date, {sd}) // 7 as wk,
+            date_diff('day', occurred_at::date, {we}) // 7 as wk,
             {counts},
             {recency}
         from activities
-        where occurred_at < {sd} + 1 and occurred_at >= {sd} - 7 * (52 + 14)
+        where occurred_at < {we} + 1 and occurred_at >= {we} - 7 * (52 + 14)
         group by all
     """)
     keys = f"""
-        select leads.lead_id, {sd} - 7 * k as as_of_date, k, false as is_at_creation
+        select leads.lead_id, {we} - 7 * k as as_of_date, k, false as is_at_creation
         from leads, (select range::integer as k from range(0, 53)) as steps
-        where leads.created_at < {sd} - 7 * k + 1
-            and (leads.converted_at is null or leads.converted_at >= {sd} - 7 * k + 1)
-            and (leads.disqualified_at is null or leads.disqualified_at >= {sd} - 7 * k + 1)
-            and (k = 0 or date_diff('day', leads.created_at, {sd} - 7 * k + 1) <= 365)
+        where leads.created_at < {we} - 7 * k + 1
+            and (leads.converted_at is null or leads.converted_at >= {we} - 7 * k + 1)
+            and (leads.disqualified_at is null or leads.disqualified_at >= {we} - 7 * k + 1)
+            and (k = 0 or date_diff('day', leads.created_at, {we} - 7 * k + 1) <= 365)
         union all
         select lead_id, created_at::date, null, true
         from leads
-        where created_at::date < {sd} and created_at::date >= {sd} - 364
-            and date_diff('day', created_at::date, {sd}) % 7 <> 0
+        where created_at::date < {sd} and created_at::date >= {we} - 364
+            and date_diff('day', created_at::date, {we}) % 7 <> 0
     """
     if eval_keys is not None:
         # the rows to score as given, whether or not this script would call the lead open
@@ -210,7 +216,7 @@ def build_features(
             select
                 lead_id, as_of_date::date,
                 case when not is_at_creation
-                    then (date_diff('day', as_of_date::date, {sd}) // 7)::integer end,
+                    then (date_diff('day', as_of_date::date, {we}) // 7)::integer end,
                 is_at_creation
             from read_parquet('{eval_keys}')
         """
@@ -324,6 +330,13 @@ def main() -> int:
     parser.add_argument("--data", type=Path, required=True, help="folder of export files")
     parser.add_argument("--out", type=Path, required=True, help="folder for the predictions")
     parser.add_argument("--score-date", type=dt.date.fromisoformat, default=None)
+    parser.add_argument(
+        "--week-end",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="the latest weekly as-of date (the build's int_score_date.week_end_date); "
+        "default: the score date",
+    )
     parser.add_argument("--horizon-days", type=int, default=90)
     parser.add_argument(
         "--train-end",
@@ -350,7 +363,13 @@ def main() -> int:
     )
     con.execute("set preserve_insertion_order = false")
     score_date = build_features(
-        con, args.data, args.score_date, args.horizon_days, args.eval_keys, args.batches
+        con,
+        args.data,
+        args.score_date,
+        args.horizon_days,
+        args.eval_keys,
+        args.batches,
+        args.week_end,
     )
     n_rows, n_labelled, last_labelled = con.execute(
         "select count(*), count(label), max(as_of_date) filter (where label is not null) from rows"

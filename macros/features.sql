@@ -36,10 +36,13 @@
 {%- endmacro %}
 
 
-{#- Behaviour is aggregated per lead per week, weeks counted back from the
-    score date (week 0 = the score date and the 6 days before it), so every
-    as-of date (the score date minus whole weeks, var training_step_days)
-    ends a week. A window of w days back from the as-of date of week k is
+{#- Behaviour is aggregated per lead per week, weeks counted back from
+    int_score_date.week_end_date (var week_ends_on: the score date, or the
+    last given weekday on or before it; week 0 = that day and the 6 days
+    before it), so every weekly as-of date (that day minus whole weeks, var
+    training_step_days) ends a week; the score date's own row is counted
+    from the daily rows. A window of w days back from the as-of date of
+    week k is
     weeks k .. k + w // 7 - 1, plus the w % 7 most recent days of week
     k + w // 7. The windows every count is taken over: the feature windows
     and 37 days (for the trend: the 30 days before the last 7). -#}
@@ -49,7 +52,7 @@
         {{ exceptions.raise_compiler_error(
             "var training_step_days is " ~ var('training_step_days')
             ~ "; it must be a whole number of weeks (7, 14, ...): behaviour is"
-            ~ " aggregated per week back from the score date.") }}
+            ~ " aggregated per week (var week_ends_on).") }}
     {%- endif -%}
     {{ return(windows) }}
 {% endmacro %}

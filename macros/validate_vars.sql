@@ -30,6 +30,8 @@
         'horizon_days': whole,
         'training_lookback_days': whole,
         'training_step_days': whole,
+        'week_ends_on': {'kind': 'choice', 'choices': ['score_date', 'sunday',
+            'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']},
         'training_max_lead_age_days': whole,
         'training_sample_rate': {'kind': 'number', 'min': 0, 'max': 1, 'above_min': true},
         'engagement_half_life_days': whole,

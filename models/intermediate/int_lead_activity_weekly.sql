@@ -1,7 +1,13 @@
-{#- One row per lead per week with activity, weeks counted back from the
-    score date (week_index 0 = the score date and the 6 days before it, so
-    every as-of date ends a week). Per week: counts of every kind, active
-    days, the most pricing-page views in a day, the last day of each kind,
+{#- One row per lead per closed week with activity: weeks are counted back
+    from int_score_date.week_end_date (var week_ends_on: the score date, or
+    the last given weekday on or before it; week_index 0 = that day and the
+    6 days before it), so every weekly as-of date ends a week. The days
+    after it (the calendar week still open) are not here: the score date's
+    own row is counted from the daily rows (int_lead_behaviour). So with
+    calendar weeks the table stays the same while the score date moves on
+    within a week. Per week:
+    counts of every kind, active days, the most pricing-page views in a
+    day, the last day of each kind,
     decayed counts (age in whole weeks), and the counts of the few most
     recent (or oldest) days of the week that windows of w days need when w
     is not a whole number of weeks. Weeks older than any window of any as-of
@@ -23,7 +29,7 @@
 {%- endfor -%}
 {%- do week_aggregates.append(
     'max(n_pricing_view) as max_pricing_views_in_a_day') -%}
-{#- decayed counts relative to the score date: a recent week's counts times
+{#- decayed counts relative to week 0's end: a recent week's counts times
     its weight; the merged older weeks add up exact decimal weights -#}
 {%- set recent_decayed = [] -%}
 {%- set older_decayed = [] -%}
@@ -57,7 +63,7 @@ daily as (
 ),
 
 score_date as (
-    select score_date from {{ ref('int_score_date') }}
+    select week_end_date from {{ ref('int_score_date') }}
 ),
 
 dated as (
@@ -65,10 +71,12 @@ dated as (
         daily.*,
         1 as n_active_days,
         {{ dbt.datediff(
-            'daily.activity_date', 'score_date.score_date', 'day'
+            'daily.activity_date', 'score_date.week_end_date', 'day'
         ) }} as days_back
     from daily
     cross join score_date
+    -- closed weeks only
+    where daily.activity_date <= score_date.week_end_date
 ),
 
 -- the same aggregates per recent week, and over all older weeks at once
@@ -93,7 +101,7 @@ older_weeks as (
         select
             *,
             -- decay counts whole weeks of age: 2^(-7 * weeks / half-life)
-            -- relative to the score date, times 2^(7k / half-life) at the
+            -- relative to week 0's end, times 2^(7k / half-life) at the
             -- as-of date of week k. Exact decimals here: sums over many
             -- weeks that do not depend on the order rows are added in.
             cast(

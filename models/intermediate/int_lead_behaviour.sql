@@ -1,12 +1,17 @@
 {#- Behaviour at every as-of date of every lead that existed then and had
     not converted or been disqualified by the week before: counts over the
     feature windows, lifetime totals, the last day of each kind, decayed
-    sums and the most pricing-page views in a day. Built on a dense grid of
-    weeks per lead (from its creation, or the oldest week any window
-    reaches, to its exit or the score date): running totals down the weeks
-    of a lead, and a window count is the difference of two running totals
-    a whole number of weeks apart plus the partial days of one week (see
-    int_lead_activity_weekly). Plus one row per lead at its creation
+    sums and the most pricing-page views in a day.
+
+    At the weekly as-of dates (int_as_of_dates): built on a dense grid of
+    closed weeks per lead (from its creation, or the oldest week any
+    window reaches, to its exit or int_score_date.week_end_date): running
+    totals down the weeks of a lead, and a window count is the difference
+    of two running totals a whole number of weeks apart plus the partial
+    days of one week (see int_lead_activity_weekly). At a score date that
+    ends no week (calendar weeks, var week_ends_on): counted straight from
+    the daily rows, one group per lead (the week still open is in no closed
+    week). Plus one row per lead at its creation
     (is_at_creation, behaviour all zero) for the training panel. Only
     equi-joins and window functions over
     one lead's weeks: no as-of join, whose cost grows with the activity
@@ -76,6 +81,44 @@
         ~ '_date') -%}
     {%- do creation_columns.append('0.0 as decayed_' ~ column) -%}
 {%- endfor -%}
+{#- the score date's row, straight from the daily rows: each count over the
+    windows back from it, totals, last days, decayed sums -#}
+{%- set current_columns = [] -%}
+{%- set current_outputs = [] -%}
+{%- for column in counts -%}
+    {%- for days in feature_windows() -%}
+        {%- do current_columns.append('sum(n_' ~ column ~ ') filter (where'
+            ~ ' days_back < ' ~ days ~ ') as n_' ~ column ~ '_' ~ days ~ 'd') -%}
+        {%- do current_outputs.append('cast(coalesce(current_behaviour.n_'
+            ~ column ~ '_' ~ days ~ 'd, 0) as integer) as n_' ~ column ~ '_'
+            ~ days ~ 'd') -%}
+    {%- endfor -%}
+    {%- do current_columns.append('sum(n_' ~ column ~ ') as total_'
+        ~ column) -%}
+    {%- do current_outputs.append('coalesce(current_behaviour.total_' ~ column
+        ~ ', 0) as total_' ~ column) -%}
+{%- endfor -%}
+{%- for days in behaviour_windows() if days not in feature_windows() -%}
+    {%- do current_columns.append('sum(n_engaged) filter (where days_back < '
+        ~ days ~ ') as n_engaged_' ~ days ~ 'd') -%}
+    {%- do current_outputs.append('cast(coalesce(current_behaviour.n_engaged_'
+        ~ days ~ 'd, 0) as integer) as n_engaged_' ~ days ~ 'd') -%}
+{%- endfor -%}
+{%- do current_columns.append('max(n_pricing_view) filter (where days_back < '
+    ~ '30) as max_pricing_views_per_day_30d') -%}
+{%- do current_outputs.append('cast(coalesce(current_behaviour.'
+    ~ 'max_pricing_views_per_day_30d, 0) as integer) as '
+    ~ 'max_pricing_views_per_day_30d') -%}
+{%- for column in recency -%}
+    {%- do current_columns.append('max(activity_date) filter (where n_' ~ column
+        ~ ' > 0) as last_' ~ column ~ '_date') -%}
+    {%- do current_outputs.append('current_behaviour.last_' ~ column
+        ~ '_date') -%}
+    {%- do current_columns.append('cast(sum(n_' ~ column ~ ' * decay_weight)'
+        ~ ' as double) as decayed_' ~ column) -%}
+    {%- do current_outputs.append('coalesce(current_behaviour.decayed_' ~ column
+        ~ ', 0.0) as decayed_' ~ column) -%}
+{%- endfor -%}
 with
 
 outcomes as (
@@ -83,37 +126,49 @@ outcomes as (
 ),
 
 score_date as (
-    select score_date from {{ ref('int_score_date') }}
+    select
+        score_date,
+        week_end_date
+    from {{ ref('int_score_date') }}
 ),
 
 as_of_dates as (
-    select as_of_date from {{ ref('int_as_of_dates') }}
+    select
+        as_of_date,
+        is_score_date,
+        is_week_end
+    from {{ ref('int_as_of_dates') }}
+),
+
+daily as (
+    select * from {{ ref('int_lead_activity_daily') }}
 ),
 
 weeks as (
     select * from {{ ref('int_lead_activity_weekly') }}
 ),
 
--- the weeks of each lead, from its creation (or the merged oldest week) to
--- its exit (or the score date)
+-- the closed weeks of each lead, from its creation (or the merged oldest
+-- week) to its exit (or week 0); an exit in the open week leaves week 0
 lead_spans as (
     select
         outcomes.lead_id,
-        coalesce(
+        greatest(coalesce(
             {{ dbt.datediff(
                 'cast(least(outcomes.converted_at, outcomes.disqualified_at)'
                 ~ ' as date)',
-                'score_date.score_date', 'day') }} // 7,
+                'score_date.week_end_date', 'day') }} // 7,
             0
-        ) as last_week,
+        ), 0) as last_week,
         least(
             {{ dbt.datediff(
                 'cast(outcomes.created_at as date)',
-                'score_date.score_date', 'day') }} // 7,
+                'score_date.week_end_date', 'day') }} // 7,
             {{ oldest_week + 1 }}
         ) as first_week
     from outcomes
     cross join score_date
+    where cast(outcomes.created_at as date) <= score_date.week_end_date
 ),
 
 grid as (
@@ -151,7 +206,7 @@ windows as (
         running.lead_id,
         cast(
             {{ dbt.dateadd(
-                'day', '-7 * running.week_index', 'score_date.score_date'
+                'day', '-7 * running.week_index', 'score_date.week_end_date'
             ) }} as date
         ) as as_of_date,
         {{ window_columns | join(",\n        ") }},
@@ -206,9 +261,75 @@ weekly_rows as (
         false as is_at_creation
     from windows
     inner join as_of_dates on windows.as_of_date = as_of_dates.as_of_date
+    where as_of_dates.is_week_end
+),
+
+-- a score date that ends no week: the leads open then (as the grid: created
+-- by then, and not converted or disqualified more than 6 days before),
+-- counted over their daily rows
+current_leads as (
+    select outcomes.lead_id
+    from outcomes
+    cross join score_date
+    where
+        score_date.score_date != score_date.week_end_date
+        and cast(outcomes.created_at as date) <= score_date.score_date
+        and coalesce(
+            {{ dbt.datediff(
+                'cast(least(outcomes.converted_at, outcomes.disqualified_at)'
+                ~ ' as date)',
+                'score_date.score_date', 'day') }} < 7,
+            true
+        )
+),
+
+current_days as (
+    select
+        daily.*,
+        1 as n_active_days,
+        {{ dbt.datediff(
+            'daily.activity_date', 'score_date.score_date', 'day'
+        ) }} as days_back,
+        -- exact decimal weights, as the merged older weeks: a sum that does
+        -- not depend on the order rows are added in
+        cast(
+            pow(
+                2.0,
+                -7.0 * ({{ dbt.datediff(
+                    'daily.activity_date', 'score_date.score_date', 'day'
+                ) }} // 7) / {{ half_life }}
+            ) as decimal(38, 30)
+        ) as decay_weight
+    from daily
+    cross join score_date
+    where
+        score_date.score_date != score_date.week_end_date
+        and daily.activity_date <= score_date.score_date
+),
+
+current_behaviour as (
+    select
+        lead_id,
+        {{ current_columns | join(",\n        ") }}
+    from current_days
+    group by 1
+),
+
+current_rows as (
+    select
+        current_leads.lead_id,
+        score_date.score_date as as_of_date,
+        {{ current_outputs | join(",\n        ") }},
+        false as is_at_creation
+    from current_leads
+    cross join score_date
+    left join current_behaviour
+        on current_leads.lead_id = current_behaviour.lead_id
 )
 
--- the two have the same columns, in another order
+-- the three have the same columns, in other orders
 select * from weekly_rows  -- noqa: AM07
+union all by name
+select * from current_rows
 union all by name
 select * from creation_rows

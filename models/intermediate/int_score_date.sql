@@ -9,7 +9,30 @@
     label whose horizon passes it is unknown (lead_features), not "did not
     convert": with fresh data it is cutoff_at, with a stale export (or a
     score_date past the data) the weeks before the score date stay
-    unlabelled. -#}
+    unlabelled.
+
+    week_end_date ends the latest week of the weekly as-of dates (var
+    week_ends_on): the score date itself by default (weeks count back from
+    it), or the last given weekday on or before it: calendar weeks, whose
+    closed weeks and features at past as-of dates do not change when the
+    score date moves on a day (what a daily build can keep). -#}
+{#- days after Sunday of the weekday weeks end on; none: the score date -#}
+{%- set week_day = {
+    'sunday': 0, 'monday': 1, 'tuesday': 2, 'wednesday': 3, 'thursday': 4,
+    'friday': 5, 'saturday': 6,
+}.get(var('week_ends_on')) -%}
+{%- if week_day is none -%}
+    {%- set week_end = 'with_cutoff.score_date' -%}
+{%- else -%}
+    {#- back to that weekday: 1970-01-04 was a Sunday -#}
+    {%- set week_end = 'cast(' ~ dbt.dateadd(
+        'day',
+        '-1 * ((' ~ dbt.datediff(
+            "cast('1970-01-04' as date)", 'with_cutoff.score_date', 'day'
+        ) ~ ' + ' ~ (7 - week_day) ~ ') % 7)',
+        'with_cutoff.score_date'
+    ) ~ ' as date)' -%}
+{%- endif -%}
 with
 
 activities as (
@@ -100,6 +123,9 @@ data_end as (
 
 select
     with_cutoff.score_date,
+    -- var week_ends_on: the score date, or the last such weekday on or
+    -- before it
+    {{ week_end }} as week_end_date,
     with_cutoff.cutoff_at,
     case
         when data_end.day_after_latest_event_at < with_cutoff.cutoff_at

@@ -4,7 +4,8 @@
     (README, "Learning"). One row per candidate (horizon, look-back).
 
     Per lead, the same rules as lead_features: as-of points are the weekly
-    as-of dates (known before the end of the day) and the lead's creation;
+    as-of dates (int_as_of_dates: from int_score_date.week_end_date
+    back, known before the end of the day) and the lead's creation;
     a lead counts at a point where it is open (created, not yet converted or
     disqualified), not older than training_max_lead_age_days, and whose
     horizon has passed by the score date. It is labelled when such a point
@@ -24,14 +25,19 @@ outcomes as (
 ),
 
 score_date as (
-    select * from {{ ref('int_score_date') }}
+    select
+        *,
+        -- the end of the latest weekly as-of date
+        cast({{ dbt.dateadd('day', 1, 'week_end_date') }} as timestamp)
+            as week_cutoff_at
+    from {{ ref('int_score_date') }}
 ),
 
 candidates as (
     select
         horizons.horizon_days,
         lookbacks.lookback_days,
-        -- the number of weekly as-of dates before the score date
+        -- the number of weekly as-of dates before the latest one
         lookbacks.lookback_days // {{ step }} as as_of_weeks
     from
         (
@@ -54,12 +60,14 @@ lead_candidates as (
         candidates.lookback_days,
         candidates.as_of_weeks,
         score_date.cutoff_at,
+        score_date.week_cutoff_at,
         -- a lead created on a weekly as-of date has that row instead
         {{ dbt.datediff(
-            'cast(outcomes.created_at as date)', 'score_date.score_date', 'day'
+            'cast(outcomes.created_at as date)', 'score_date.week_end_date',
+            'day'
         ) }} % {{ step }} = 0 as is_created_on_as_of_date,
         -- the earliest weekly point of the look-back
-        score_date.cutoff_at
+        score_date.week_cutoff_at
         - to_days(candidates.as_of_weeks * {{ step }}) as window_start_at,
         -- the latest moment a point may have: its horizon over by the
         -- score date, the lead still open and young enough
@@ -85,11 +93,12 @@ weekly_points as (
     select
         *,
         -- the latest weekly point at or before the limit
-        cutoff_at - to_days(
+        week_cutoff_at - to_days(
             {{ step }} * greatest(
-                1,
+                0,
                 cast(ceil(
-                    epoch(cutoff_at - latest_point_limit) / (86400 * {{ step }})
+                    epoch(week_cutoff_at - latest_point_limit)
+                    / (86400 * {{ step }})
                 ) as integer)
             )
         ) as latest_weekly_at

@@ -15,7 +15,11 @@ import pytest
 from dbt_helpers import query, run_dbt
 from test_features_point_in_time import FEATURES, _write
 
-SCORE_DATE = date(2025, 9, 1)
+SCORE_DATE = date(2025, 9, 1)  # a Monday
+# where the latest week ends (var week_ends_on): by default the score date;
+# with calendar weeks ending on Sundays, the Sunday before it, and the score
+# date's own row is counted apart
+WEEK_ENDS = {"score_date": SCORE_DATE, "sunday": date(2025, 8, 31)}
 HALF_LIFE = 14  # dbt_project.yml: engagement_half_life_days
 KINDS = {
     # activity type -> url
@@ -34,7 +38,7 @@ WINDOWS = [1, 7, 30, 90]
 EDGE_OFFSETS = [0, 1, 2, 6, 7, 8, 28, 29, 30, 31, 35, 36, 37, 89, 90, 91]
 
 
-def _crm(seed: int) -> tuple[dict, list[tuple[str, date, str, str]]]:
+def _crm(seed: int, week_end: date) -> tuple[dict, list[tuple[str, date, str, str]]]:
     rng = random.Random(seed)
     leads, events = [], []
     for number in range(24):
@@ -58,8 +62,9 @@ def _crm(seed: int) -> tuple[dict, list[tuple[str, date, str, str]]]:
         )
         span = (SCORE_DATE - created).days
         days = [rng.randint(0, span) for _ in range(rng.randint(5, 60))]
-        # activity exactly at window edges of one as-of date in the panel
-        as_of = SCORE_DATE - timedelta(weeks=rng.randint(0, 8))
+        # activity exactly at window edges of one as-of date in the panel:
+        # the score date, or one of the weekly as-of dates
+        as_of = rng.choice([SCORE_DATE, week_end - timedelta(weeks=rng.randint(0, 8))])
         days += [(as_of - timedelta(days=o) - created).days for o in EDGE_OFFSETS]
         for offset in days:
             if not 0 <= offset <= span:
@@ -97,15 +102,22 @@ def _crm(seed: int) -> tuple[dict, list[tuple[str, date, str, str]]]:
     return {"leads": leads, "activities": activities, "lead_feedback": []}, events
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
-    crm, events = _crm(seed=7)
+@pytest.fixture(scope="module", params=list(WEEK_ENDS))
+def built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list]:
+    """The export built at SCORE_DATE, weeks counted back from it or ending on Sundays."""
+    crm, events = _crm(seed=7, week_end=WEEK_ENDS[request.param])
     folder = _write(tmp_path_factory.mktemp("windows") / "crm", crm)
     database = folder.parent / "db.duckdb"
     result = run_dbt(
         FEATURES,
         database,
-        {"raw_data_path": str(folder), "score_date": str(SCORE_DATE)},
+        {
+            "raw_data_path": str(folder),
+            "score_date": str(SCORE_DATE),
+            "week_ends_on": request.param,
+        },
     )
     assert result.returncode == 0, result.stdout[-4000:]
     return database, events
@@ -172,6 +184,50 @@ def test_every_window_and_recency_matches_a_brute_force_count(built: tuple) -> N
         )
     # the deliberate edge activities were in the panel
     assert checked_edges > 20
+    # the score date (a Monday) and the weekly as-of dates: Mondays when weeks count back
+    # from the score date, Sundays with calendar weeks ending on Sundays
+    [(week_end,)] = query(database, "select week_end_date from intermediate.int_score_date")
+    assert week_end in WEEK_ENDS.values()
+    as_of_dates = {as_of for _, as_of, *_ in rows}
+    assert SCORE_DATE in as_of_dates
+    assert week_end in as_of_dates
+    assert {d.weekday() for d in as_of_dates - {SCORE_DATE}} == {week_end.weekday()}
+
+
+@pytest.mark.parametrize("built", ["sunday"], indirect=True)
+def test_a_day_later_calendar_weeks_and_their_rows_are_the_same(
+    built: tuple, tmp_path: Path
+) -> None:
+    """With calendar weeks, the same export built a day later: the closed weeks and every
+    row at a weekly as-of date stay exactly as they were (the ground a daily build can
+    keep), and only the score date's own row is new."""
+    database, events = built
+    later = SCORE_DATE + timedelta(days=1)
+    folder = database.parent / "crm"
+    database_later = tmp_path / "later.duckdb"
+    result = run_dbt(
+        FEATURES,
+        database_later,
+        {"raw_data_path": str(folder), "score_date": str(later), "week_ends_on": "sunday"},
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    weekly = "select * from intermediate.int_lead_activity_weekly order by lead_id, week_index"
+    assert query(database_later, weekly) == query(database, weekly)
+    at_week_ends = (
+        "select * from intermediate.int_lead_behaviour where not is_at_creation"
+        f" and as_of_date <= '{WEEK_ENDS['sunday']}' order by lead_id, as_of_date"
+    )
+    before = query(database, at_week_ends)
+    assert len(before) > 300
+    assert query(database_later, at_week_ends) == before
+    # and the new score date's row counts its own windows
+    (got,) = query(
+        database_later,
+        "select n_email_open_7d, n_active_days_30d from intermediate.int_lead_behaviour"
+        f" where lead_id = 'L01' and as_of_date = '{later}'",
+    )
+    want = _expected(events, "L01", later)
+    assert got == (want["n_email_open_7d"], want["active_days_30d"])
 
 
 def test_history_older_than_every_window_is_kept(built: tuple) -> None:
