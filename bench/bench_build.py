@@ -22,6 +22,14 @@ every 0.2 s from /proc (``tree``), and the largest single process (``ru_maxrss``
     python bench/bench_build.py                       # 20,000 leads
     python bench/bench_build.py --leads 200000 --data /work/bench-data/demo-200000
     python bench/bench_build.py --data DIR --vars '{"model_max_train_rows": 500000}' --no-floor
+    python bench/bench_build.py --data DIR --vars '{"week_ends_on": "sunday"}' --daily
+
+``--daily``: the whole build stands a day before the score date (the latest day of the data,
+or the day before it when a new week would begin between the two), then a second ``dbt
+build`` (no ``--full-refresh``) on the same warehouse stands at the score date: the build a
+team runs every morning on yesterday's warehouse, with one more day of data (the files hold
+it already; the first build ignores what is after its score date). Prints its wall time and
+peak memory beside the whole build's, with the ratio.
 """
 
 from __future__ import annotations
@@ -138,6 +146,22 @@ def peak_by_node(
     return sorted(peaks, key=lambda p: p[1], reverse=True)[:n]
 
 
+def daily_score_date(data: Path, week_ends_on: str) -> dt.date:
+    """The latest activity day of the data (not after today), or the day before it when a
+    calendar week ends between that day and the one before (so the pair shares its closed
+    weeks)."""
+    activities = next(data.glob("activities.*"))
+    with duckdb.connect() as con:
+        [(day,)] = con.execute(
+            f"select max(occurred_at::timestamp)::date from '{activities}'"
+            " where occurred_at::timestamp <= now()"
+        ).fetchall()
+    days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    if week_ends_on in days and day.weekday() == days.index(week_ends_on):
+        day -= dt.timedelta(days=1)  # a week ends on it: stand a day earlier
+    return day
+
+
 def held_out(database: Path, keys_path: Path) -> dict:
     """The trained run's test window, metrics and keys (written to ``keys_path``)."""
     with duckdb.connect(str(database), read_only=True) as con:
@@ -184,6 +208,11 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="folder for the run (default: a temp dir)")
     parser.add_argument("--no-floor", action="store_true", help="only the build")
     parser.add_argument(
+        "--daily",
+        action="store_true",
+        help="build a day before the score date, then the next day on the same warehouse",
+    )
+    parser.add_argument(
         "--floor-batches",
         type=int,
         default=1,
@@ -214,6 +243,12 @@ def main() -> int:
         )
     print(f"data: {data}: {leads:,} lead rows, {activities:,} activity rows")
 
+    extra_vars = json.loads(args.vars)
+    if args.daily:
+        score_date = daily_score_date(data, extra_vars.get("week_ends_on", "score_date"))
+        extra_vars["score_date"] = str(score_date - dt.timedelta(days=1))
+        print(f"daily: the whole build at {extra_vars['score_date']}, the next at {score_date}")
+
     # 1. the whole build, from scratch
     database = work / "build.duckdb"
     for stale in (database, database.with_suffix(".duckdb.wal")):
@@ -223,7 +258,7 @@ def main() -> int:
         "raw_data_path": str(data),
         "export_path": str(work / "exports"),
         "report_path": str(work / "reports" / "model_report.html"),
-        **json.loads(args.vars),
+        **extra_vars,
     }
     build_env = dict(
         env,
@@ -262,6 +297,23 @@ def main() -> int:
         f"{run['train_start']}..{run['train_end']}, test {run['test_start']}..{run['test_end']}"
         f" ({keys.height:,} rows, {int(keys['label'].sum()):,} converted)"
     )
+    if args.daily:
+        daily_vars = dict(variables, score_date=str(score_date))
+        daily_dbt = [*dbt[:2], *dbt[3:-1], json.dumps(daily_vars)]  # no --full-refresh
+        print(f"daily: dbt build at {score_date} on the same warehouse ...")
+        daily = measured(daily_dbt, build_env, work / "daily.log")
+        print(
+            f"daily: {daily['wall_s']:.0f} s, peak {daily['tree_peak_gb']:.2f} GB (tree), exit "
+            f"{daily['returncode']}; {daily['wall_s'] / build['wall_s']:.1%} of the whole "
+            f"build's {build['wall_s']:.0f} s"
+        )
+        if (target / "run_results.json").exists():
+            print("ten slowest nodes of the daily build:")
+            for name, seconds in slowest_nodes(target):
+                print(f"  {seconds:7.1f} s  {name}")
+        if daily["returncode"] != 0:
+            print((work / "daily.log").read_text()[-3000:])
+            return 1
     if args.no_floor:
         print(f"build ROC AUC {truth['model_auc']:.4f} (points {truth['points_auc']:.4f})")
         return 0

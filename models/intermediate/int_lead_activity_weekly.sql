@@ -14,6 +14,12 @@
     date reaches are merged into one row per lead (week_index = oldest week
     + 1): their totals, last days and decayed sums are all later weeks need
     of them. -#}
+{{ config(
+    materialized=closed_weeks_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ clear_changed_weeks('activity_key') }}",
+) }}
 {%- set counts = behaviour_count_columns() -%}
 {%- set recency = behaviour_recency_columns() -%}
 {%- set oldest_week = behaviour_oldest_week() -%}
@@ -66,6 +72,10 @@ score_date as (
     select week_end_date from {{ ref('int_score_date') }}
 ),
 
+closed_weeks_key as (
+    select activity_key from {{ ref('int_closed_weeks_key') }}
+),
+
 dated as (
     select
         daily.*,
@@ -75,8 +85,10 @@ dated as (
         ) }} as days_back
     from daily
     cross join score_date
-    -- closed weeks only
-    where daily.activity_date <= score_date.week_end_date
+    -- closed weeks only; kept ones are not counted again
+    where
+        daily.activity_date <= score_date.week_end_date
+        and {{ only_when_cleared() }}
 ),
 
 -- the same aggregates per recent week, and over all older weeks at once
@@ -134,8 +146,10 @@ week_edges as (
 
 select
     weeks.*,
-    week_edges.* exclude (lead_id, week_index)  -- noqa: RF02
+    week_edges.* exclude (lead_id, week_index),  -- noqa: RF02
+    closed_weeks_key.activity_key
 from weeks
+cross join closed_weeks_key
 left join week_edges
     on
         weeks.lead_id = week_edges.lead_id

@@ -1,0 +1,50 @@
+{#- Closed weeks kept while what they are built from is unchanged.
+
+    With calendar weeks (var week_ends_on a weekday) int_lead_activity_weekly
+    and int_lead_behaviour_weekly are incremental: the pre-hook
+    clear_changed_weeks() empties the table when its key (a column of every
+    row, from int_closed_weeks_key) differs from the current one, and says
+    in the log whether it kept or rebuilt the table; the model
+    then adds its rows only when the table is empty
+    (only_when_cleared()). So a build later in the same week, with no late
+    data in the closed weeks, keeps both tables as they are, and anything
+    else (a new week, a late activity, a changed setting or model version)
+    rebuilds them whole. Weeks counted back from the score date (the
+    default) move every day: the two are plain tables then. -#}
+{% macro closed_weeks_materialization() -%}
+    {{ return('table' if var('week_ends_on') == 'score_date' else 'incremental') }}
+{%- endmacro %}
+
+
+{% macro clear_changed_weeks(key_column) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set key_model = ref('int_closed_weeks_key') -%}
+        {%- set columns = adapter.get_columns_in_relation(this)
+            | map(attribute='name') | map('lower') | list -%}
+        {#- a table from a version before the key: rebuilt -#}
+        {%- set same = key_column in columns and run_query(
+            "select (select any_value(" ~ key_column ~ ") from " ~ this ~ ")"
+            ~ " is not distinct from (select " ~ key_column ~ " from "
+            ~ key_model ~ ")").columns[0].values()[0] -%}
+        {%- if same -%}
+            {{ log("leadscore: " ~ this.identifier ~ " kept: the closed weeks"
+                ~ " and what they are built from are unchanged", info=true) }}
+        {%- else -%}
+            {{ log("leadscore: " ~ this.identifier ~ " rebuilt: what the closed"
+                ~ " weeks are built from changed (a new week, late data in a"
+                ~ " closed week, a setting or a new version)", info=true) }}
+            delete from {{ this }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A condition for the model's first rows: true on a full build, and on
+    an incremental one only when the pre-hook emptied the table. -#}
+{% macro only_when_cleared() -%}
+    {%- if is_incremental() -%}
+        not exists (select 1 from {{ this }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

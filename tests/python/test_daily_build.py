@@ -1,0 +1,97 @@
+"""The daily build with calendar weeks (var week_ends_on a weekday): a build on yesterday's
+warehouse keeps the closed-week tables while what they are built from is unchanged, rebuilds
+them when it changed, and always ends with the same rows as a full build from scratch."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from dbt_helpers import query, run_dbt
+from test_behaviour_windows import SCORE_DATE, WEEK_ENDS, _crm
+from test_features_point_in_time import FEATURES, _write
+
+
+def _compare_tables(database: Path, fresh: Path) -> None:
+    """Every row of the closed-week tables and the features equals a fresh build's."""
+    for table, order in (
+        ("intermediate.int_lead_activity_weekly", "lead_id, week_index"),
+        ("intermediate.int_lead_behaviour", "lead_id, as_of_date, is_at_creation"),
+        ("features.lead_features", "lead_id, as_of_date, is_at_creation"),
+    ):
+        sql = f"select * from {table} order by {order}"
+        got, want = query(database, sql), query(fresh, sql)
+        assert len(want) > 100, table
+        assert got == want, table
+
+
+def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Path) -> None:
+    """With calendar weeks, builds on yesterday's warehouse: one more day of activity keeps the
+    closed-week tables as they are, and late data in a closed week rebuilds what it touches
+    (a backdated conversion the behaviour rows, a late activity both); after each, every row
+    of the weekly tables, int_lead_behaviour and lead_features equals a full build's from
+    scratch on the same data."""
+    week_end = WEEK_ENDS["sunday"]
+    crm, _ = _crm(seed=11, week_end=week_end)
+    daily = tmp_path / "daily.duckdb"
+    variables = {"week_ends_on": "sunday"}
+
+    def build(day: date, crm: dict, database: Path) -> str:
+        folder = _write(tmp_path / f"crm-{day}", crm)
+        result = run_dbt(
+            FEATURES,
+            database,
+            {**variables, "raw_data_path": str(folder), "score_date": str(day)},
+        )
+        assert result.returncode == 0, result.stdout[-4000:]
+        return result.stdout
+
+    def activity(lead_id: str, day: date, kind: str) -> dict:
+        number = len(crm["activities"])
+        return {
+            "activity_id": f"N{number}",
+            "lead_id": lead_id,
+            "occurred_at": f"{day} 11:00:00",
+            "activity_type": kind,
+            "url": "",
+        }
+
+    build(SCORE_DATE, crm, daily)
+    # a day later, with that day's activity: the closed weeks are kept
+    later = SCORE_DATE + timedelta(days=1)
+    crm["activities"] += [
+        activity("L01", later, "email_open"),
+        activity("L02", later, "demo_request"),
+    ]
+    log = build(later, crm, daily)
+    for table in ("int_lead_activity_weekly", "int_lead_behaviour_weekly"):
+        assert f"leadscore: {table} kept" in log
+    fresh = tmp_path / "fresh-1.duckdb"
+    build(later, crm, fresh)
+    _compare_tables(daily, fresh)
+    # a day on, a conversion backdated into a closed week: the lead's weekly rows change,
+    # its activity does not
+    day = later + timedelta(days=1)
+    converted = next(lead for lead in crm["leads"] if not lead["converted_at"])
+    converted["converted_at"] = f"{week_end - timedelta(days=10)} 09:00:00"
+    at_week_end = (
+        "select count(*) from intermediate.int_lead_behaviour"
+        f" where lead_id = '{converted['lead_id']}' and as_of_date = '{week_end}'"
+    )
+    assert query(daily, at_week_end) == [(1,)]  # open then, as far as yesterday knew
+    log = build(day, crm, daily)
+    assert query(daily, at_week_end) == [(0,)]  # it left the funnel the week before
+    assert "leadscore: int_lead_activity_weekly kept" in log
+    assert "leadscore: int_lead_behaviour_weekly rebuilt" in log
+    fresh = tmp_path / "fresh-2.duckdb"
+    build(day, crm, fresh)
+    _compare_tables(daily, fresh)
+    # a day on, an activity that arrived late, dated in a closed week: both are rebuilt
+    day += timedelta(days=1)
+    crm["activities"].append(activity("L03", week_end - timedelta(days=9), "content_download"))
+    log = build(day, crm, daily)
+    for table in ("int_lead_activity_weekly", "int_lead_behaviour_weekly"):
+        assert f"leadscore: {table} rebuilt" in log
+    fresh = tmp_path / "fresh-3.duckdb"
+    build(day, crm, fresh)
+    _compare_tables(daily, fresh)
