@@ -29,43 +29,50 @@
         ~ '_date') -%}
     {%- do creation_columns.append('0.0 as decayed_' ~ column) -%}
 {%- endfor -%}
-{#- the score date's row, straight from the daily rows: each count over the
-    windows back from it, totals, last days, decayed sums -#}
-{%- set current_columns = [] -%}
+{#- the score date's row, straight from the daily rows: the window counts
+    over the recent days only; totals, last days and decayed sums over all
+    days, summed per week of age first (exact decimal decay weights on few
+    rows, so the sums do not depend on the order rows are added in) -#}
+{%- set recent_columns = [] -%}
+{%- set week_columns = [] -%}
+{%- set lifetime_columns = [] -%}
 {%- set current_outputs = [] -%}
 {%- for column in counts -%}
     {%- for days in feature_windows() -%}
-        {%- do current_columns.append('sum(n_' ~ column ~ ') filter (where'
+        {%- do recent_columns.append('sum(n_' ~ column ~ ') filter (where'
             ~ ' days_back < ' ~ days ~ ') as n_' ~ column ~ '_' ~ days ~ 'd') -%}
-        {%- do current_outputs.append('cast(coalesce(current_behaviour.n_'
+        {%- do current_outputs.append('cast(coalesce(recent_behaviour.n_'
             ~ column ~ '_' ~ days ~ 'd, 0) as integer) as n_' ~ column ~ '_'
             ~ days ~ 'd') -%}
     {%- endfor -%}
-    {%- do current_columns.append('sum(n_' ~ column ~ ') as total_'
+    {%- do week_columns.append('sum(n_' ~ column ~ ') as n_' ~ column) -%}
+    {%- do lifetime_columns.append('sum(n_' ~ column ~ ') as total_'
         ~ column) -%}
-    {%- do current_outputs.append('coalesce(current_behaviour.total_' ~ column
-        ~ ', 0) as total_' ~ column) -%}
+    {%- do current_outputs.append('coalesce(lifetime_behaviour.total_'
+        ~ column ~ ', 0) as total_' ~ column) -%}
 {%- endfor -%}
 {%- for days in behaviour_windows() if days not in feature_windows() -%}
-    {%- do current_columns.append('sum(n_engaged) filter (where days_back < '
+    {%- do recent_columns.append('sum(n_engaged) filter (where days_back < '
         ~ days ~ ') as n_engaged_' ~ days ~ 'd') -%}
-    {%- do current_outputs.append('cast(coalesce(current_behaviour.n_engaged_'
+    {%- do current_outputs.append('cast(coalesce(recent_behaviour.n_engaged_'
         ~ days ~ 'd, 0) as integer) as n_engaged_' ~ days ~ 'd') -%}
 {%- endfor -%}
-{%- do current_columns.append('max(n_pricing_view) filter (where days_back < '
+{%- do recent_columns.append('max(n_pricing_view) filter (where days_back < '
     ~ '30) as max_pricing_views_per_day_30d') -%}
-{%- do current_outputs.append('cast(coalesce(current_behaviour.'
+{%- do current_outputs.append('cast(coalesce(recent_behaviour.'
     ~ 'max_pricing_views_per_day_30d, 0) as integer) as '
     ~ 'max_pricing_views_per_day_30d') -%}
 {%- for column in recency -%}
-    {%- do current_columns.append('max(activity_date) filter (where n_' ~ column
+    {%- do week_columns.append('max(activity_date) filter (where n_' ~ column
         ~ ' > 0) as last_' ~ column ~ '_date') -%}
-    {%- do current_outputs.append('current_behaviour.last_' ~ column
+    {%- do lifetime_columns.append('max(last_' ~ column ~ '_date) as last_'
+        ~ column ~ '_date') -%}
+    {%- do current_outputs.append('lifetime_behaviour.last_' ~ column
         ~ '_date') -%}
-    {%- do current_columns.append('cast(sum(n_' ~ column ~ ' * decay_weight)'
-        ~ ' as double) as decayed_' ~ column) -%}
-    {%- do current_outputs.append('coalesce(current_behaviour.decayed_' ~ column
-        ~ ', 0.0) as decayed_' ~ column) -%}
+    {%- do lifetime_columns.append('cast(sum(n_' ~ column
+        ~ ' * decay_weight) as double) as decayed_' ~ column) -%}
+    {%- do current_outputs.append('coalesce(lifetime_behaviour.decayed_'
+        ~ column ~ ', 0.0) as decayed_' ~ column) -%}
 {%- endfor -%}
 with
 
@@ -139,17 +146,7 @@ current_days as (
         1 as n_active_days,
         {{ dbt.datediff(
             'daily.activity_date', 'score_date.score_date', 'day'
-        ) }} as days_back,
-        -- exact decimal weights, as the merged older weeks: a sum that does
-        -- not depend on the order rows are added in
-        cast(
-            pow(
-                2.0,
-                -7.0 * ({{ dbt.datediff(
-                    'daily.activity_date', 'score_date.score_date', 'day'
-                ) }} // 7) / {{ half_life }}
-            ) as decimal(38, 30)
-        ) as decay_weight
+        ) }} as days_back
     from daily
     cross join score_date
     where
@@ -157,11 +154,39 @@ current_days as (
         and daily.activity_date <= score_date.score_date
 ),
 
-current_behaviour as (
+-- the window counts: only the days the longest window reaches
+recent_behaviour as (
     select
         lead_id,
-        {{ current_columns | join(",\n        ") }}
+        {{ recent_columns | join(",\n        ") }}
     from current_days
+    where days_back < {{ behaviour_windows() | max }}
+    group by 1
+),
+
+-- per lead and whole weeks of age (what the decay counts)
+current_weeks as (
+    select
+        lead_id,
+        days_back // 7 as weeks_back,
+        {{ week_columns | join(",\n        ") }}
+    from current_days
+    group by 1, 2
+),
+
+lifetime_behaviour as (
+    select
+        lead_id,
+        {{ lifetime_columns | join(",\n        ") }}
+    from (
+        select
+            *,
+            cast(
+                pow(2.0, -7.0 * weeks_back / {{ half_life }})
+                as decimal(38, 30)
+            ) as decay_weight
+        from current_weeks
+    ) as weighted_weeks
     group by 1
 ),
 
@@ -173,8 +198,10 @@ current_rows as (
         false as is_at_creation
     from current_leads
     cross join score_date
-    left join current_behaviour
-        on current_leads.lead_id = current_behaviour.lead_id
+    left join recent_behaviour
+        on current_leads.lead_id = recent_behaviour.lead_id
+    left join lifetime_behaviour
+        on current_leads.lead_id = lifetime_behaviour.lead_id
 )
 
 -- the three have the same columns, in other orders
