@@ -7,7 +7,11 @@
     their key is unchanged, as on every day of a week that brings no late
     data (macros/keep_closed_weeks.sql): a build a day later does not
     recompute them. Rows are fingerprinted by an order-free hash sum
-    (bit_xor of row hashes) and their count. -#}
+    (bit_xor of row hashes) and their count.
+    With weeks counted back from the score date (the default) nothing is
+    kept, and the rows are not fingerprinted. -#}
+{%- set fingerprint = 'false' if var('week_ends_on') == 'score_date'
+    else 'true' -%}
 {%- set settings = [
     'week_ends_on=' ~ var('week_ends_on'),
     'windows=' ~ behaviour_windows() | join(','),
@@ -50,6 +54,7 @@ days_key as (
         count(*) as n_rows,
         coalesce(bit_xor(hash(closed_days)), 0) as rows_hash
     from closed_days
+    where {{ fingerprint }}
 ),
 
 exits as (
@@ -82,6 +87,7 @@ spans_key as (
         count(*) as n_rows,
         coalesce(bit_xor(hash(lead_spans)), 0) as rows_hash
     from lead_spans
+    where {{ fingerprint }}
 )
 
 select
