@@ -1,18 +1,24 @@
 {#- Closed weeks kept while what they are built from is unchanged.
 
     With calendar weeks (var week_ends_on a weekday) int_lead_activity_weekly
-    and int_lead_behaviour_weekly are incremental: the pre-hook
-    clear_changed_weeks() empties the table when its key (a column of every
-    row, from int_closed_weeks_key) differs from the current one, and says
-    in the log whether it kept or rebuilt the table; the model
-    then adds its rows only when the table is empty
+    is incremental: the pre-hook clear_changed_weeks() empties the table
+    when its key (a column of every row, from int_closed_weeks_key) differs
+    from the current one, and says in the log whether it kept or rebuilt
+    the table; the model then adds its rows only when the table is empty
     (only_when_cleared()). So a build later in the same week, with no late
-    data in the closed weeks, keeps both tables as they are, and anything
-    else (a new week, a late activity, a changed setting or model version)
-    rebuilds them whole. Weeks counted back from the score date (the
-    default) move every day: the two are plain tables then. -#}
-{% macro closed_weeks_materialization() -%}
-    {{ return('table' if var('week_ends_on') == 'score_date' else 'incremental') }}
+    activity in the closed weeks, keeps the table as it is, and anything
+    else (a new week, a late activity, a changed setting or a new version)
+    rebuilds it whole. Weeks counted back from the score date (the
+    default) move every day: it is a plain table then. -#}
+{#- The config of the kept closed-week table, whose rows carry key_column. -#}
+{% macro closed_weeks_config(key_column) -%}
+    {{ return({
+        'materialized': 'table' if var('week_ends_on') == 'score_date'
+            else 'incremental',
+        'incremental_strategy': 'append',
+        'on_schema_change': 'sync_all_columns',
+        'pre_hook': "{{ clear_changed_weeks('" ~ key_column ~ "') }}",
+    }) }}
 {%- endmacro %}
 
 

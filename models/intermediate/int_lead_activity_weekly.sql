@@ -1,5 +1,6 @@
 {#- One row per lead per closed week with activity: weeks are counted back
-    from int_score_date.week_end_date (var week_ends_on: the score date, or
+    from the latest week's end, int_score_date.week_end_date (var
+    week_ends_on: the score date, or
     the last given weekday on or before it; week_index 0 = that day and the
     6 days before it), so every weekly as-of date ends a week. The days
     after it (the calendar week still open) are not here: the score date's
@@ -14,12 +15,7 @@
     date reaches are merged into one row per lead (week_index = oldest week
     + 1): their totals, last days and decayed sums are all later weeks need
     of them. -#}
-{{ config(
-    materialized=closed_weeks_materialization(),
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ clear_changed_weeks('activity_key') }}",
-) }}
+{{ config(**closed_weeks_config('activity_key')) }}
 {%- set counts = behaviour_count_columns() -%}
 {%- set recency = behaviour_recency_columns() -%}
 {%- set oldest_week = behaviour_oldest_week() -%}

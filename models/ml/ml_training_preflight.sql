@@ -4,8 +4,9 @@
     (README, "Learning"). One row per candidate (horizon, look-back).
 
     Per lead, the same rules as lead_features: as-of points are the weekly
-    as-of dates (int_as_of_dates: from int_score_date.week_end_date
-    back, known before the end of the day) and the lead's creation;
+    as-of dates (int_as_of_dates: int_score_date.week_end_date and the
+    weeks before it, known before the end of the day) and the lead's
+    creation;
     a lead counts at a point where it is open (created, not yet converted or
     disqualified), not older than training_max_lead_age_days, and whose
     horizon has passed by the score date. It is labelled when such a point
