@@ -1,17 +1,16 @@
 {#- One row per lead per closed week with activity: weeks are counted back
     from the latest week's end, int_score_date.week_end_date (var
-    week_ends_on: the score date, or
-    the last given weekday on or before it; week_index 0 = that day and the
-    6 days before it), so every weekly as-of date ends a week. The days
-    after it (the calendar week still open) are not here: the score date's
-    own row is counted from the daily rows (int_lead_behaviour). So with
-    calendar weeks the table stays the same while the score date moves on
-    within a week. Per week:
-    counts of every kind, active days, the most pricing-page views in a
-    day, the last day of each kind,
-    decayed counts (age in whole weeks), and the counts of the few most
-    recent (or oldest) days of the week that windows of w days need when w
-    is not a whole number of weeks. Weeks older than any window of any as-of
+    week_ends_on: the score date, or the last given weekday on or before
+    it; week_index 0 = that day and the 6 days before it), so every weekly
+    as-of date ends a week. The days after it (the calendar week still
+    open) are not here: the score date's own row is counted from the daily
+    rows (int_lead_behaviour). So with calendar weeks the table stays the
+    same while the score date moves on within a week, and a build then
+    keeps it (macros/keep_closed_weeks.sql). Per week: counts of every
+    kind, active days, the most pricing-page views in a day, the last day
+    of each kind, decayed counts (age in whole weeks), and the counts of
+    the few most recent (or oldest) days of the week that windows of w days
+    need when w is not a whole number of weeks. Weeks older than any window of any as-of
     date reaches are merged into one row per lead (week_index = oldest week
     + 1): their totals, last days and decayed sums are all later weeks need
     of them. -#}
