@@ -148,6 +148,21 @@ def peak_by_node(
     return sorted(peaks, key=lambda p: p[1], reverse=True)[:n]
 
 
+def nodes_and_outcome(result: dict, target: Path, log: Path) -> bool:
+    """Print a build's ten slowest nodes and those running when memory peaked; on failure
+    its log's end. True when it passed."""
+    if (target / "run_results.json").exists():
+        print("ten slowest nodes:")
+        for name, seconds in slowest_nodes(target):
+            print(f"  {seconds:7.1f} s  {name}")
+        print("nodes running at the highest memory (peak of the whole tree while each ran):")
+        for name, gb, seconds in peak_by_node(target, result["timeline"]):
+            print(f"  {gb:6.2f} GB  {name} ({seconds:.0f} s)")
+    if result["returncode"] != 0:
+        print(log.read_text()[-3000:])
+    return result["returncode"] == 0
+
+
 def daily_score_date(data: Path, week_ends_on: str) -> dt.date:
     """The latest activity day of the data (not after today), or the day before it when a
     calendar week ends between that day and the one before (so the pair shares its closed
@@ -287,15 +302,7 @@ def main() -> int:
         f"{build['max_process_gb']:.2f} GB (largest process), exit {build['returncode']}, "
         f"load {build['load_after']}"
     )
-    if (target / "run_results.json").exists():
-        print("ten slowest nodes:")
-        for name, seconds in slowest_nodes(target):
-            print(f"  {seconds:7.1f} s  {name}")
-        print("nodes running at the highest memory (peak of the whole tree while each ran):")
-        for name, gb, seconds in peak_by_node(target, build["timeline"]):
-            print(f"  {gb:6.2f} GB  {name} ({seconds:.0f} s)")
-    if build["returncode"] != 0:
-        print((work / "build.log").read_text()[-3000:])
+    if not nodes_and_outcome(build, target, work / "build.log"):
         return 1
     truth = held_out(database, work / "held_out_keys.parquet")
     run, keys = truth["run"], truth["keys"]
@@ -314,12 +321,7 @@ def main() -> int:
             f"{daily['returncode']}; {daily['wall_s'] / build['wall_s']:.1%} of the whole "
             f"build's {build['wall_s']:.0f} s"
         )
-        if (target / "run_results.json").exists():
-            print("ten slowest nodes of the daily build:")
-            for name, seconds in slowest_nodes(target):
-                print(f"  {seconds:7.1f} s  {name}")
-        if daily["returncode"] != 0:
-            print((work / "daily.log").read_text()[-3000:])
+        if not nodes_and_outcome(daily, target, work / "daily.log"):
             return 1
     if args.no_floor:
         print(f"build ROC AUC {truth['model_auc']:.4f} (points {truth['points_auc']:.4f})")
