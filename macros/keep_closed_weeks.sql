@@ -27,18 +27,26 @@
         {%- set key_model = ref('int_closed_weeks_key') -%}
         {%- set columns = adapter.get_columns_in_relation(this)
             | map(attribute='name') | map('lower') | list -%}
-        {#- a table from a version before the key: rebuilt -#}
-        {%- set same = key_column in columns and run_query(
-            "select (select any_value(" ~ key_column ~ ") from " ~ this ~ ")"
-            ~ " is not distinct from (select " ~ key_column ~ " from "
-            ~ key_model ~ ")").columns[0].values()[0] -%}
-        {%- if same -%}
+        {%- if key_column not in columns -%}
+            {%- set why = "it was built by a version without its key" -%}
+        {%- else -%}
+            {%- set found = run_query(
+                "select count(*), any_value(" ~ key_column ~ ") is not distinct"
+                ~ " from (select " ~ key_column ~ " from " ~ key_model ~ ") from "
+                ~ this).rows[0] -%}
+            {%- set why = none if found[0] > 0 and found[1]
+                else "what the closed weeks are built from changed (a new"
+                    ~ " week, late data in a closed week, a setting or a new"
+                    ~ " version)" if found[0] > 0
+                else "it holds no rows (no activity yet, or a build stopped"
+                    ~ " while rebuilding it)" -%}
+        {%- endif -%}
+        {%- if why is none -%}
             {{ log("leadscore: " ~ this.identifier ~ " kept: the closed weeks"
                 ~ " and what they are built from are unchanged", info=true) }}
         {%- else -%}
-            {{ log("leadscore: " ~ this.identifier ~ " rebuilt: what the closed"
-                ~ " weeks are built from changed (a new week, late data in a"
-                ~ " closed week, a setting or a new version)", info=true) }}
+            {{ log("leadscore: " ~ this.identifier ~ " rebuilt: " ~ why,
+                info=true) }}
             delete from {{ this }}
         {%- endif -%}
     {%- endif -%}
