@@ -142,7 +142,6 @@ score_date as (
 as_of_dates as (
     select
         as_of_date,
-        is_score_date,
         is_week_end
     from {{ ref('int_as_of_dates') }}
 ),
