@@ -86,13 +86,15 @@
     days, summed per week of age first (exact decimal decay weights on few
     rows, so the sums do not depend on the order rows are added in) -#}
 {%- set recent_columns = [] -%}
+{%- set band_columns = [] -%}
 {%- set week_columns = [] -%}
 {%- set lifetime_columns = [] -%}
 {%- set current_outputs = [] -%}
 {%- for column in counts -%}
+    {%- do band_columns.append('sum(n_' ~ column ~ ') as n_' ~ column) -%}
     {%- for days in feature_windows() -%}
         {%- do recent_columns.append('sum(n_' ~ column ~ ') filter (where'
-            ~ ' days_back < ' ~ days ~ ') as n_' ~ column ~ '_' ~ days ~ 'd') -%}
+            ~ ' band <= ' ~ days ~ ') as n_' ~ column ~ '_' ~ days ~ 'd') -%}
         {%- do current_outputs.append('cast(coalesce(recent_behaviour.n_'
             ~ column ~ '_' ~ days ~ 'd, 0) as integer) as n_' ~ column ~ '_'
             ~ days ~ 'd') -%}
@@ -104,13 +106,17 @@
         ~ column ~ ', 0) as total_' ~ column) -%}
 {%- endfor -%}
 {%- for days in behaviour_windows() if days not in feature_windows() -%}
-    {%- do recent_columns.append('sum(n_engaged) filter (where days_back < '
+    {%- do recent_columns.append('sum(n_engaged) filter (where band <= '
         ~ days ~ ') as n_engaged_' ~ days ~ 'd') -%}
     {%- do current_outputs.append('cast(coalesce(recent_behaviour.n_engaged_'
         ~ days ~ 'd, 0) as integer) as n_engaged_' ~ days ~ 'd') -%}
 {%- endfor -%}
-{%- do recent_columns.append('max(n_pricing_view) filter (where days_back < '
+{%- do band_columns.append('max(n_pricing_view) as max_pricing_views') -%}
+{%- do recent_columns.append('max(max_pricing_views) filter (where band <= '
     ~ '30) as max_pricing_views_per_day_30d') -%}
+{#- the days back each window reaches, as bands: a day is in the band of the
+    shortest window that reaches it -#}
+{%- set bands = (behaviour_windows() + [30]) | unique | sort | list -%}
 {%- do current_outputs.append('cast(coalesce(recent_behaviour.'
     ~ 'max_pricing_views_per_day_30d, 0) as integer) as '
     ~ 'max_pricing_views_per_day_30d') -%}
@@ -301,15 +307,30 @@ current_days as (
     where
         score_date.score_date != score_date.week_end_date
         and daily.activity_date <= score_date.score_date
+        and daily.lead_id in (select current_leads.lead_id from current_leads)
 ),
 
--- the window counts: only the days the longest window reaches
+-- the window counts: only the days the longest window reaches, summed per
+-- band of days first (a few rows per lead), then per window over the bands
+recent_bands as (
+    select
+        lead_id,
+        case
+            {%- for days in bands %}
+                when days_back < {{ days }} then {{ days }}
+            {%- endfor %}
+        end as band,
+        {{ band_columns | join(",\n        ") }}
+    from current_days
+    where days_back < {{ bands | max }}
+    group by 1, 2
+),
+
 recent_behaviour as (
     select
         lead_id,
         {{ recent_columns | join(",\n        ") }}
-    from current_days
-    where days_back < {{ behaviour_windows() | max }}
+    from recent_bands
     group by 1
 ),
 
