@@ -30,7 +30,7 @@ from leadscore.ml import (
     should_promote,
     train_model,
 )
-from leadscore.ml.importance import permutation_importance_table
+from leadscore.ml.importance import fast_tree_path, permutation_importance_table
 from leadscore.ml.reasons import format_reason, is_profile_feature, signal
 from leadscore.ml.scoring import predict_frame
 from leadscore.ml.train import version_id
@@ -464,6 +464,8 @@ def test_fast_importance_for_one_column_per_feature_equals_the_pipeline_version(
     X = prepare_features(rows, bundle.spec)
     y = rows.get_column("label").to_numpy()
     args = (bundle.base_pipeline, X, y, bundle.spec, "pr_auc", 2, 1500, 3)
+    # the fast path re-runs only the trees that split on the permuted feature
+    assert fast_tree_path(bundle.base_pipeline.named_steps["model"])
     fast = permutation_importance_table(*args, one_to_one=True)
     assert fast.equals(permutation_importance_table(*args, one_to_one=False))
 
@@ -495,6 +497,7 @@ def test_fast_importance_skips_features_no_tree_splits_on_and_gives_the_same_tab
     assert 0 < used.size < len(spec.names)
     rows = labelled.filter(pl.col("as_of_date").is_in(list(hgb_result.split.calibration_dates)))
     args = (pipeline, prepare_features(rows, spec), rows.get_column("label").to_numpy(), spec)
+    assert fast_tree_path(pipeline.named_steps["model"])
     fast = permutation_importance_table(*args, "pr_auc", 2, 1500, 3, one_to_one=True)
     assert fast.equals(permutation_importance_table(*args, "pr_auc", 2, 1500, 3))
     constant = fast.filter(pl.col("feature") == "constant_feature").row(0, named=True)

@@ -4,7 +4,8 @@ Uses ``sklearn.inspection.permutation_importance`` (seeded, a few repeats, at mo
 ``max_rows`` rows) with the same metric that selects the model. For gradient boosting, whose
 preprocessing is one column per feature, the rows are preprocessed once and the final model is
 permuted directly, and only the features its trees split on (the others cannot change a
-prediction: importance 0); the same result as permuting every feature. Otherwise
+prediction: importance 0), re-running only the trees that split on the permuted feature; the
+same result, to the last bit, as permuting every feature through the whole model. Otherwise
 scikit-learn hands the estimator a NumPy array, so a small adapter rebuilds the polars frame
 (with the spec's types) before calling the pipeline; the permutation itself is always
 scikit-learn's.
@@ -20,6 +21,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 from sklearn.pipeline import Pipeline
+from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
 from leadscore.ml.features import FeatureSpec
 
@@ -129,6 +131,64 @@ class _OnlyColumns(_Prefitted):
         return self.model.predict_proba(self._full(X))
 
 
+class _ChangedTreesOnly(_OnlyColumns):
+    """:class:`_OnlyColumns` for a binary gradient boosting model whose decision function
+    re-runs only the trees that split on a column that differs from ``rows``.
+
+    Permuting one feature changes only the trees that split on it; the other trees' values
+    are those of the unpermuted rows, computed once. The sum runs as scikit-learn's
+    ``_raw_predict`` runs it (the baseline, then each tree in order, in float64), so the
+    decision function is exactly the model's. Reads the fitted trees (``_predictors``) and
+    their ``predict``, as :func:`features_split_on` does; :func:`fast_tree_path` says
+    whether a model has them.
+    """
+
+    def __init__(self, model: Any = None, rows: Any = None, used: Any = None):
+        super().__init__(model, rows, used)
+        X = model._preprocess_X(rows, reset=False)
+        bitsets, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
+        self._trees = []
+        for (tree,) in model._predictors:
+            nodes = tree.nodes
+            features = frozenset(nodes["feature_idx"][nodes["is_leaf"] == 0].tolist())
+            self._trees.append((tree, features, self._predict(tree, X, bitsets, f_idx_map)))
+        self._bitsets, self._f_idx_map = bitsets, f_idx_map
+
+    def _predict(self, tree: Any, X: np.ndarray, bitsets: Any, f_idx_map: Any) -> np.ndarray:
+        return tree.predict(X, bitsets, f_idx_map, _openmp_effective_n_threads())
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The wrapped model's decision function, from the trees ``X`` changes."""
+        X = np.asarray(X, dtype=np.float64)
+        unpermuted = self.rows[:, self.used]
+        same = np.equal(X, unpermuted) | (np.isnan(X) & np.isnan(unpermuted))
+        changed = frozenset(self.used[~same.all(axis=0)].tolist())
+        full = self.model._preprocess_X(self._full(X), reset=False) if changed else None
+        raw = np.zeros(X.shape[0], dtype=self.model._baseline_prediction.dtype)
+        raw += self.model._baseline_prediction[0, 0]
+        for tree, features, cached in self._trees:
+            if features & changed:
+                raw += self._predict(tree, full, self._bitsets, self._f_idx_map)
+            else:
+                raw += cached
+        return raw
+
+
+def fast_tree_path(model: Any) -> bool:
+    """Whether :class:`_ChangedTreesOnly` can stand in for ``model``: a binary gradient
+    boosting model with one tree per iteration, as scikit-learn 1.9 stores it."""
+    try:
+        return (
+            model.n_trees_per_iteration_ == 1
+            and all(len(trees) == 1 for trees in model._predictors)
+            and callable(model._preprocess_X)
+            and callable(model._bin_mapper.make_known_categories_bitsets)
+            and model._baseline_prediction.shape == (1, 1)
+        )
+    except (AttributeError, TypeError, IndexError):
+        return False
+
+
 def permutation_importance_table(
     pipeline: Pipeline,
     X: pl.DataFrame,
@@ -182,7 +242,11 @@ def permutation_importance_table(
         if used is not None and used.size < columns.size:
             # a feature no tree splits on cannot change a prediction: its importance is 0
             columns = used
-            estimator, data = _OnlyColumns(estimator, transformed, used), transformed[:, used]
+        if fast_tree_path(estimator):
+            estimator = _ChangedTreesOnly(estimator, transformed, columns)
+            data = transformed[:, columns]
+        elif columns.size < transformed.shape[1]:
+            estimator, data = _OnlyColumns(estimator, transformed, columns), transformed[:, columns]
     else:
         estimator, data = FrameAdapter(pipeline, spec), X
     if columns.size:
