@@ -127,3 +127,31 @@
         - {{ behaviour_weeks_back('edge_' ~ r ~ '_' ~ column, whole) }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The closed weeks of each lead created by int_score_date.week_end_date,
+    as week indexes (week 0 ends that day): from its creation, or the
+    merged oldest week, to its exit, or week 0 (an exit in the open week
+    leaves week 0). A select over the CTEs outcomes (int_lead_outcomes) and
+    score_date (with week_end_date); int_lead_behaviour builds its grid
+    from it, and int_closed_weeks_key fingerprints it. -#}
+{% macro behaviour_lead_spans() -%}
+    select
+        outcomes.lead_id,
+        greatest(coalesce(
+            {{ dbt.datediff(
+                'cast(least(outcomes.converted_at, outcomes.disqualified_at)'
+                ~ ' as date)',
+                'score_date.week_end_date', 'day') }} // 7,
+            0
+        ), 0) as last_week,
+        least(
+            {{ dbt.datediff(
+                'cast(outcomes.created_at as date)',
+                'score_date.week_end_date', 'day') }} // 7,
+            {{ behaviour_oldest_week() + 1 }}
+        ) as first_week
+    from outcomes
+    cross join score_date
+    where cast(outcomes.created_at as date) <= score_date.week_end_date
+{%- endmacro %}

@@ -9,7 +9,10 @@
     activity in the closed weeks, keeps the table as it is, and anything
     else (a new week, a late activity, a changed setting or a new version)
     rebuilds it whole. Weeks counted back from the score date (the
-    default) move every day: it is a plain table then. -#}
+    default) move every day: it is a plain table then. int_lead_behaviour
+    keeps its weekly rows the same way (key behaviour_key); its rows
+    without a key (the score date's and the creation days') are deleted
+    and built again on every build. -#}
 {#- The config of the kept closed-week table, whose rows carry key_column. -#}
 {% macro closed_weeks_config(key_column) -%}
     {{ return({
@@ -44,6 +47,9 @@
         {%- if why is none -%}
             {{ log("leadscore: " ~ this.identifier ~ " kept: the closed weeks"
                 ~ " and what they are built from are unchanged", info=true) }}
+            {#- rows without the key are the build's own (the score date's):
+                built again every time -#}
+            delete from {{ this }} where {{ key_column }} is null
         {%- else -%}
             {{ log("leadscore: " ~ this.identifier ~ " rebuilt: " ~ why,
                 info=true) }}

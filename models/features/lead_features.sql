@@ -25,7 +25,8 @@ leads as (
 ),
 
 behaviour as (
-    select * from {{ ref('int_lead_behaviour') }}
+    select * exclude (behaviour_key)  -- noqa: RF02
+    from {{ ref('int_lead_behaviour') }}
 ),
 
 feedback as (

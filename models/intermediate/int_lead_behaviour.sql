@@ -16,6 +16,7 @@
     equi-joins and window functions over
     one lead's weeks: no as-of join, whose cost grows with the activity
     history rather than with the rows asked for. -#}
+{{ config(**closed_weeks_config('behaviour_key')) }}
 {%- set counts = behaviour_count_columns() -%}
 {%- set recency = behaviour_recency_columns() -%}
 {%- set oldest_week = behaviour_oldest_week() -%}
@@ -160,27 +161,14 @@ weeks as (
     select * from {{ ref('int_lead_activity_weekly') }}
 ),
 
+closed_weeks_key as (
+    select behaviour_key from {{ ref('int_closed_weeks_key') }}
+),
+
 -- the closed weeks of each lead, from its creation (or the merged oldest
 -- week) to its exit (or week 0); an exit in the open week leaves week 0
 lead_spans as (
-    select
-        outcomes.lead_id,
-        greatest(coalesce(
-            {{ dbt.datediff(
-                'cast(least(outcomes.converted_at, outcomes.disqualified_at)'
-                ~ ' as date)',
-                'score_date.week_end_date', 'day') }} // 7,
-            0
-        ), 0) as last_week,
-        least(
-            {{ dbt.datediff(
-                'cast(outcomes.created_at as date)',
-                'score_date.week_end_date', 'day') }} // 7,
-            {{ oldest_week + 1 }}
-        ) as first_week
-    from outcomes
-    cross join score_date
-    where cast(outcomes.created_at as date) <= score_date.week_end_date
+    {{ behaviour_lead_spans() | indent(4) }}
 ),
 
 grid as (
@@ -193,6 +181,8 @@ grid as (
             lead_id,
             unnest(range(last_week, first_week + 1)) as week_index
         from lead_spans
+        -- kept weekly rows are not computed again
+        where {{ only_when_cleared() }}
     ) as lead_weeks
     left join weeks
         on
@@ -255,7 +245,8 @@ creation_rows as (
         outcomes.lead_id,
         cast(outcomes.created_at as date) as as_of_date,
         {{ creation_columns | join(",\n        ") }},
-        true as is_at_creation
+        true as is_at_creation,
+        cast(null as varchar) as behaviour_key
     from outcomes
     cross join score_date
     where
@@ -270,9 +261,11 @@ creation_rows as (
 weekly_rows as (
     select
         windows.* exclude (week_index),  -- noqa: RF02
-        false as is_at_creation
+        false as is_at_creation,
+        closed_weeks_key.behaviour_key
     from windows
     inner join as_of_dates on windows.as_of_date = as_of_dates.as_of_date
+    cross join closed_weeks_key
     where as_of_dates.is_week_end
 ),
 
@@ -365,7 +358,8 @@ current_rows as (
         current_leads.lead_id,
         score_date.score_date as as_of_date,
         {{ current_outputs | join(",\n        ") }},
-        false as is_at_creation
+        false as is_at_creation,
+        cast(null as varchar) as behaviour_key
     from current_leads
     cross join score_date
     left join recent_behaviour

@@ -27,11 +27,12 @@ def _compare_tables(database: Path, fresh: Path) -> None:
 
 
 def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Path) -> None:
-    """With calendar weeks, builds on yesterday's warehouse: one more day of activity, or a
-    conversion backdated into a closed week, keeps the closed weeks' activity table as it
-    is; an activity that arrived late for a closed week rebuilds it; after each, every row
-    of the weekly table, int_lead_behaviour and lead_features equals a full build's from
-    scratch on the same data."""
+    """With calendar weeks, builds on yesterday's warehouse: one more day of activity and a
+    new lead keep the closed weeks' activity table and behaviour rows as they are; a
+    conversion backdated into a closed week keeps the activity and rebuilds the behaviour
+    grid; an activity that arrived late for a closed week rebuilds both; after each, every
+    row of the weekly table, int_lead_behaviour and lead_features equals a full build's
+    from scratch on the same data."""
     week_end = WEEK_ENDS["sunday"]
     crm, _ = _crm(seed=11, week_end=week_end)
     daily = tmp_path / "daily.duckdb"
@@ -58,19 +59,30 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
         }
 
     build(SCORE_DATE, crm, daily)
-    # a day later, with that day's activity: the closed weeks are kept
+    # a day later, with that day's activity and a lead created that day: the closed weeks
+    # are kept, the activity table's and the behaviour grid's
     later = SCORE_DATE + timedelta(days=1)
+    newcomer = dict(crm["leads"][0], lead_id="L99", email="l99@acme.com")
+    newcomer.update(created_at=f"{later} 08:00:00", converted_at="")
+    crm["leads"].append(newcomer)
     crm["activities"] += [
         activity("L01", later, "email_open"),
         activity("L02", later, "demo_request"),
+        activity("L99", later, "demo_request"),
     ]
     log = build(later, crm, daily)
     assert "leadscore: int_lead_activity_weekly kept" in log
+    assert "leadscore: int_lead_behaviour kept" in log
+    newcomer_rows = (
+        "select as_of_date, n_demo_request_1d from intermediate.int_lead_behaviour"
+        " where lead_id = 'L99'"
+    )
+    assert query(daily, newcomer_rows) == [(later, 1)]  # the score date's row only
     fresh = tmp_path / "fresh-1.duckdb"
     build(later, crm, fresh)
     _compare_tables(daily, fresh)
     # a day on, a conversion backdated into a closed week: the lead's rows at the weekly
-    # as-of dates change (int_lead_behaviour is built whole every day), its activity does not
+    # as-of dates change (the behaviour grid is rebuilt), its activity does not
     day = later + timedelta(days=1)
     converted = next(lead for lead in crm["leads"] if not lead["converted_at"])
     converted["converted_at"] = f"{week_end - timedelta(days=10)} 09:00:00"
@@ -82,6 +94,7 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     log = build(day, crm, daily)
     assert query(daily, at_week_end) == [(0,)]  # it left the funnel the week before
     assert "leadscore: int_lead_activity_weekly kept" in log
+    assert "leadscore: int_lead_behaviour rebuilt" in log
     fresh = tmp_path / "fresh-2.duckdb"
     build(day, crm, fresh)
     _compare_tables(daily, fresh)
@@ -90,6 +103,7 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     crm["activities"].append(activity("L03", week_end - timedelta(days=9), "content_download"))
     log = build(day, crm, daily)
     assert "leadscore: int_lead_activity_weekly rebuilt" in log
+    assert "leadscore: int_lead_behaviour rebuilt" in log
     fresh = tmp_path / "fresh-3.duckdb"
     build(day, crm, fresh)
     _compare_tables(daily, fresh)
