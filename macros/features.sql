@@ -134,8 +134,10 @@
     merged oldest week, to its exit, or week 0 (an exit in the open week
     leaves week 0). A select over the CTEs outcomes (int_lead_outcomes) and
     score_date (with week_end_date); int_lead_behaviour builds its grid
-    from it, and int_closed_weeks_key fingerprints it. -#}
-{% macro behaviour_lead_spans() -%}
+    from it, and int_closed_weeks_key fingerprints it. only_when_rebuilt:
+    no rows when the kept table's weekly rows are kept (only_when_cleared()
+    in macros/keep_closed_weeks.sql), so they are not computed again. -#}
+{% macro behaviour_lead_spans(only_when_rebuilt=false) -%}
     select
         outcomes.lead_id,
         greatest(coalesce(
@@ -153,5 +155,9 @@
         ) as first_week
     from outcomes
     cross join score_date
-    where cast(outcomes.created_at as date) <= score_date.week_end_date
+    where
+        cast(outcomes.created_at as date) <= score_date.week_end_date
+        {%- if only_when_rebuilt %}
+            and {{ only_when_cleared() }}
+        {%- endif %}
 {%- endmacro %}

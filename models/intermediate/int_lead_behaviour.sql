@@ -19,7 +19,6 @@
 {{ config(**closed_weeks_config('behaviour_key')) }}
 {%- set counts = behaviour_count_columns() -%}
 {%- set recency = behaviour_recency_columns() -%}
-{%- set oldest_week = behaviour_oldest_week() -%}
 {%- set half_life = var('engagement_half_life_days') -%}
 {#- pass 1: running totals, last days and decayed sums down the weeks -#}
 {%- set running_columns = [] -%}
@@ -168,7 +167,7 @@ closed_weeks_key as (
 -- the closed weeks of each lead, from its creation (or the merged oldest
 -- week) to its exit (or week 0); an exit in the open week leaves week 0
 lead_spans as (
-    {{ behaviour_lead_spans() | indent(4) }}
+    {{ behaviour_lead_spans(only_when_rebuilt=true) | indent(4) }}
 ),
 
 grid as (
@@ -181,8 +180,6 @@ grid as (
             lead_id,
             unnest(range(last_week, first_week + 1)) as week_index
         from lead_spans
-        -- kept weekly rows are not computed again
-        where {{ only_when_cleared() }}
     ) as lead_weeks
     left join weeks
         on
