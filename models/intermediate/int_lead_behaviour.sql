@@ -15,7 +15,10 @@
     (is_at_creation, behaviour all zero) for the training panel. Only
     equi-joins and window functions over
     one lead's weeks: no as-of join, whose cost grows with the activity
-    history rather than with the rows asked for. -#}
+    history rather than with the rows asked for. With calendar weeks it is
+    incremental: the weekly rows are kept while int_closed_weeks_key's
+    behaviour_key is unchanged, and only the score date's and creation
+    rows (no key) are built again (macros/keep_closed_weeks.sql). -#}
 {{ config(**closed_weeks_config('behaviour_key')) }}
 {%- set counts = behaviour_count_columns() -%}
 {%- set recency = behaviour_recency_columns() -%}
