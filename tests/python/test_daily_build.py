@@ -1,11 +1,12 @@
 """The daily build with calendar weeks (var week_ends_on a weekday): a build on yesterday's
-warehouse keeps the closed weeks' activity table while what it is built from is unchanged,
-rebuilds it when that changed, and always ends with the same rows as a full build from
-scratch."""
+warehouse keeps the staged activities that did not change in the export, and the closed
+weeks' activity table while what it is built from is unchanged, rebuilds it when that
+changed, and always ends with the same rows as a full build from scratch."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import itertools
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from dbt_helpers import query, run_dbt
@@ -14,8 +15,10 @@ from test_features_point_in_time import FEATURES, _write
 
 
 def _compare_tables(database: Path, fresh: Path) -> None:
-    """Every row of the closed weeks, the behaviour and the features equals a fresh build's."""
+    """Every row of the staged activities, the closed weeks, the behaviour and the features
+    equals a fresh build's."""
     for table, order in (
+        ("staging.base_crm__activities", "all"),
         ("intermediate.int_lead_activity_weekly", "lead_id, week_index"),
         ("intermediate.int_lead_behaviour", "lead_id, as_of_date, is_at_creation"),
         ("features.lead_features", "lead_id, as_of_date, is_at_creation"),
@@ -48,10 +51,11 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
         assert result.returncode == 0, result.stdout[-4000:]
         return result.stdout
 
+    new_ids = itertools.count(1)
+
     def activity(lead_id: str, day: date, kind: str) -> dict:
-        number = len(crm["activities"])
         return {
-            "activity_id": f"N{number}",
+            "activity_id": f"N{next(new_ids)}",  # each a new event
             "lead_id": lead_id,
             "occurred_at": f"{day} 11:00:00",
             "activity_type": kind,
@@ -71,6 +75,8 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
         activity("L99", later, "demo_request"),
     ]
     log = build(later, crm, daily)
+    assert "leadscore: base_crm__activities kept" in log
+    assert "staging again 3 activities" in log  # the day's three, not the whole export
     assert "leadscore: int_lead_activity_weekly kept" in log
     assert "leadscore: int_lead_behaviour kept" in log
     newcomer_rows = (
@@ -98,10 +104,19 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     fresh = tmp_path / "fresh-2.duckdb"
     build(day, crm, fresh)
     _compare_tables(daily, fresh)
-    # a day on, an activity that arrived late, dated in a closed week: the table is rebuilt
+    # a day on, an activity that arrived late, dated in a closed week: the table is rebuilt;
+    # and the export edits one activity, drops one and repeats one earlier than its first
+    # copy (which then becomes the duplicate): only those are staged again
     day += timedelta(days=1)
     crm["activities"].append(activity("L03", week_end - timedelta(days=9), "content_download"))
+    edited, dropped, repeated = crm["activities"][5], crm["activities"][6], crm["activities"][7]
+    edited["url"] = "https://example.com/pricing"
+    crm["activities"].remove(dropped)
+    earlier = datetime.fromisoformat(repeated["occurred_at"]) - timedelta(minutes=5)
+    crm["activities"].append(dict(repeated, occurred_at=f"{earlier:%Y-%m-%d %H:%M:%S}"))
     log = build(day, crm, daily)
+    assert "leadscore: base_crm__activities kept" in log
+    assert "staging again 4 activities" in log
     assert "leadscore: int_lead_activity_weekly rebuilt" in log
     assert "leadscore: int_lead_behaviour rebuilt" in log
     fresh = tmp_path / "fresh-3.duckdb"

@@ -1,7 +1,44 @@
+{#- Incremental: a build on yesterday's warehouse stages again only the
+    activities that are new, changed, removed or repeated in the export
+    (macros/keep_staged_rows.sql); the rows equal a build from scratch. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ keep_staged_rows() }}",
+    post_hook="{{ stamp_staged_rows() }}",
+) }}
 with
 
 source as (
     {{ raw_table('activities') }}
+),
+
+{{ staged_rows_marker() }}: the key of the kept rows covers what follows
+
+-- each raw row's fingerprint (every column) and identity (its cleaned
+-- activity_id; a row without one is its own)
+fingerprinted as (
+    select
+        source,
+        {{ clean_text('source.activity_id') }} as activity_id,
+        {{ raw_row_fingerprint('source') }} as raw_fingerprint
+    from source
+),
+
+identified as (
+    select
+        *,
+        {{ staged_row_identity('activity_id', 'raw_fingerprint') }}
+            as row_identity
+    from fingerprinted
+),
+
+-- every row on a build from scratch; else the identities the table does
+-- not hold (new, or deleted by the pre-hook as changed)
+to_stage as (
+    select * from identified
+    {{ staged_rows_filter() }}
 ),
 
 activity_types as (
@@ -11,7 +48,9 @@ activity_types as (
 typed as (
     select
         -- ids
-        {{ clean_text('source.activity_id') }} as activity_id,
+        to_stage.activity_id,
+        to_stage.row_identity,
+        to_stage.raw_fingerprint,
         {{ clean_text('source.lead_id') }} as lead_id,
 
         -- strings
@@ -28,8 +67,9 @@ typed as (
             'source.occurred_at', 'source.activity_type',
             'source.url']) }} as raw_row_hash,
         -- the raw row, turned into JSON only for rejected rows
-        source as raw_row
-    from source
+        to_stage.source as raw_row,
+        cast(null as {{ dbt.type_string() }}) as staging_key
+    from to_stage
 ),
 
 classified as (

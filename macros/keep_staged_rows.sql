@@ -1,0 +1,181 @@
+{#- Staged activity rows kept from one build to the next.
+
+    base_crm__activities is incremental: every row carries row_identity
+    (its cleaned activity_id; a row without one is its own identity),
+    raw_fingerprint (a hash of every raw column) and staging_key (below).
+    On a build on yesterday's warehouse the pre-hook keep_staged_rows()
+    compares the export with the table, identity by identity (the
+    multiset of fingerprints: how many rows, which): an identity whose
+    rows are all unchanged is kept as staged; any other (a new, edited,
+    removed or repeated row) is deleted, with the identities of rows
+    rejected as 'occurred_at in the future' (time moves on), and the model
+    stages again every row of the identities it no longer holds
+    (staged_rows_filter()). De-duplication ranks the copies of one
+    activity_id, all of which are then staged together, so the kept and
+    the new rows are what a build from scratch gives.
+
+    staging_key: an md5 of the model's compiled code after the raw read
+    (every macro, var and seed it renders, e.g. the placeholders, the
+    page rules; not the database's name) and of the activity_types seed's
+    rows. A different key
+    (a new version, a changed setting or seed), a table from before the
+    key, or rows without it (a build stopped between its insert and its
+    post-hook) empty the table: it is staged again whole. The log says
+    which (`leadscore: base_crm__activities kept ...` or `rebuilt: ...`). -#}
+
+{#- The text in the model's compiled code where staging starts (after the
+    raw read, which names the export's location: a new folder is not a
+    new version). -#}
+{% macro staged_rows_marker() -%}
+    {{ return('-- staged from here') }}
+{%- endmacro %}
+
+
+{#- The identity of a raw activity row: its cleaned activity_id, or the
+    row itself when it has none. -#}
+{% macro staged_row_identity(activity_id, fingerprint) -%}
+    coalesce({{ activity_id }}, 'row ' || cast({{ fingerprint }} as {{ dbt.type_string() }}))
+{%- endmacro %}
+
+
+{#- A hash of every column of a raw row (relation alias as a row). -#}
+{% macro raw_row_fingerprint(alias) -%}
+    {{ return(adapter.dispatch('raw_row_fingerprint', 'leadscore')(alias)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_fingerprint(alias) -%}
+    {%- set columns = [] -%}
+    {%- for column in leadscore.contract_tables()['activities'].columns -%}
+        {%- do columns.append(alias ~ '.' ~ column[0]) -%}
+    {%- endfor -%}
+    {{ leadscore.row_hash(columns + [alias ~ '._raw_line_problem', alias ~ '._raw_line_text']) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_row_fingerprint(alias) -%}
+    hash({{ alias }})
+{%- endmacro %}
+
+
+{#- The model's filter on a build that keeps rows: only the identities the
+    table no longer holds (the pre-hook deleted them, or they are new). -#}
+{% macro staged_rows_filter() -%}
+    {#- (a unit test has no table: is_incremental() would fail there) -#}
+    {%- if model.resource_type != 'unit_test' and is_incremental() -%}
+        where not exists (
+            select 1 from {{ this }} as kept
+            where kept.row_identity = identified.row_identity
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The key of this version's staging (see the top of this file). -#}
+{% macro staging_key() -%}
+    {%- set parts = (model.compiled_code or '').split(leadscore.staged_rows_marker()) -%}
+    {%- if parts | length != 2 -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": its compiled code must hold '"
+            ~ leadscore.staged_rows_marker() ~ "' once (macros/keep_staged_rows.sql)") }}
+    {%- endif -%}
+    {%- set types = run_query(
+        "select string_agg(activity_type, ',' order by activity_type) from "
+        ~ ref('activity_types')).rows[0][0] -%}
+    {#- without the filter of a build that keeps rows, nor the database's
+        name in relation names (a copied or renamed warehouse file) -#}
+    {%- set code = parts[1].replace(leadscore.staged_rows_filter(), '')
+        .replace(adapter.quote(this.database) ~ '.', '') -%}
+    {{ return(local_md5(code ~ '|' ~ types)) }}
+{%- endmacro %}
+
+
+{% macro keep_staged_rows() -%}
+    {%- if execute and is_incremental() -%}
+        {%- set columns = adapter.get_columns_in_relation(this)
+            | map(attribute='name') | map('lower') | list -%}
+        {%- set why = none -%}
+        {%- if 'staging_key' not in columns or 'row_identity' not in columns -%}
+            {%- set why = "it was built by a version that kept no rows" -%}
+        {%- else -%}
+            {%- set found = run_query(
+                "select count(*), count(staging_key), count(distinct staging_key),"
+                ~ " any_value(staging_key) from " ~ this).rows[0] -%}
+            {%- if found[0] == 0 -%}
+                {%- set why = "it holds no rows" -%}
+            {%- elif found[1] < found[0] or found[2] != 1 -%}
+                {%- set why = "a build stopped while staging" -%}
+            {%- elif found[3] != leadscore.staging_key() -%}
+                {%- set why = "its code, a setting or the activity_types seed changed" -%}
+            {%- endif -%}
+        {%- endif -%}
+        {%- if why is none -%}
+            {%- set changed -%}
+                with
+
+                source as (
+                    {{ leadscore.raw_table('activities') }}
+                ),
+
+                exported as (
+                    select
+                        {{ leadscore.staged_row_identity(
+                            leadscore.clean_text('source.activity_id'),
+                            leadscore.raw_row_fingerprint('source')) }} as row_identity,
+                        {{ leadscore.raw_row_fingerprint('source') }} as raw_fingerprint
+                    from source
+                ),
+
+                -- per identity: how many rows, and which (an order-free sum)
+                now_rows as (
+                    select
+                        row_identity,
+                        count(*) as n_rows,
+                        sum(cast(raw_fingerprint as {{ dbt.type_numeric() }})) as total
+                    from exported
+                    group by 1
+                ),
+
+                staged_rows as (
+                    select
+                        row_identity,
+                        count(*) as n_rows,
+                        sum(cast(raw_fingerprint as {{ dbt.type_numeric() }})) as total
+                    from {{ this }}
+                    group by 1
+                )
+
+                select coalesce(now_rows.row_identity, staged_rows.row_identity) as row_identity
+                from now_rows
+                full outer join staged_rows
+                    on now_rows.row_identity = staged_rows.row_identity
+                where
+                    now_rows.n_rows is distinct from staged_rows.n_rows
+                    or now_rows.total is distinct from staged_rows.total
+                union
+                select row_identity
+                from {{ this }}
+                where rejection_reason = 'occurred_at in the future'
+            {%- endset -%}
+            {%- do run_query("create or replace temporary table leadscore_restaged as "
+                ~ changed) -%}
+            {%- set counted = run_query(
+                "select count(*) from leadscore_restaged").rows[0][0] -%}
+            {{ log("leadscore: " ~ this.identifier ~ " kept: the rows of every activity"
+                ~ " unchanged in the export; staging again " ~ counted
+                ~ " activities that are new, changed, removed or repeated", info=true) }}
+            delete from {{ this }}
+            where row_identity in (select row_identity from leadscore_restaged)
+        {%- else -%}
+            {{ log("leadscore: " ~ this.identifier ~ " rebuilt: " ~ why, info=true) }}
+            delete from {{ this }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- After the insert: the new rows take this version's key. -#}
+{% macro stamp_staged_rows() -%}
+    {%- if execute -%}
+        update {{ this }} set staging_key = '{{ leadscore.staging_key() }}'
+        where staging_key is null
+    {%- endif -%}
+{%- endmacro %}
