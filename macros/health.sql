@@ -58,3 +58,20 @@
     ) as running
     group by {{ keys }}
 {%- endmacro %}
+
+
+{#- A hash of a row's columns but `excluded` (relation alias as a row): a
+    replay of the same model on the same features is reused
+    (ml_backtest_scores). Null where the warehouse has no such hash: every
+    row is replayed then. -#}
+{% macro feature_fingerprint(alias, excluded) -%}
+    {{ return(adapter.dispatch('feature_fingerprint', 'leadscore')(alias, excluded)) }}
+{%- endmacro %}
+
+{% macro default__feature_fingerprint(alias, excluded) -%}
+    cast(null as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+{% macro duckdb__feature_fingerprint(alias, excluded) -%}
+    hash(*columns({{ alias }}.* exclude ({{ excluded | join(', ') }})))
+{%- endmacro %}

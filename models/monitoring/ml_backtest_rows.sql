@@ -75,6 +75,10 @@ sampled_keys as (
 
 select
     features.*,
+    -- the features as a hash (not the label, which arrives later): a replay
+    -- of the same model on the same features is reused (ml_backtest_scores)
+    {{ feature_fingerprint('features', ['label', 'is_score_date']) }}
+        as feature_fingerprint,
     points.points_score,
     history.probability as history_probability,
     history.score as history_score,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 
 import numpy as np
@@ -15,7 +16,7 @@ from leadscore.ml.lifecycle import RUN_SCHEMA, training_run
 from leadscore.ml.policy import AlertCheck, AlertStatus, needs_retraining
 from leadscore.ml.scoring import predict_frame
 from leadscore.monitoring.alerts import retraining_alert
-from leadscore.monitoring.backtest import BACKTEST_SCHEMA, replay_backtest
+from leadscore.monitoring.backtest import BACKTEST_SCHEMA, EARLIER_REPLAY_COLUMNS, replay_backtest
 from leadscore.monitoring.bands import PsiBands
 from leadscore.monitoring.drift import (
     DRIFT_SCHEMA,
@@ -254,6 +255,55 @@ def test_recorded_history_is_used_instead_of_a_replay(
     assert out.filter(pl.col("lead_id") != "L0000001")["score_source"].unique().to_list() == [
         "replay"
     ]
+
+
+def test_an_earlier_replay_of_the_same_model_and_features_is_reused(
+    panel: pl.DataFrame, runs: pl.DataFrame, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The next build replays only rows whose features changed (or that the champion's
+    version never scored); the others take the earlier build's figures, and the table is
+    the one a full replay gives."""
+    rows = backtest_rows(panel).with_columns(
+        pl.int_range(pl.len(), dtype=pl.UInt64).alias("feature_fingerprint")
+    )
+    first = replay_backtest(rows, champions(runs))
+    assert first["feature_fingerprint"].to_list() == rows["feature_fingerprint"].to_list()
+    # reused as it is: the same table
+    with caplog.at_level(logging.INFO, logger="leadscore.monitoring.backtest"):
+        again = replay_backtest(rows, champions(runs), first.select(EARLIER_REPLAY_COLUMNS))
+    assert again.equals(first)
+    assert f"replayed 0 rows with model {first.item(0, 'model_version')}" in caplog.text
+    assert f"({rows.height:,} more as an earlier build replayed them" in caplog.text
+    # a marked earlier table shows which rows were reused: not the lead whose features
+    # changed, nor rows another version scored
+    earlier = first.select(EARLIER_REPLAY_COLUMNS).with_columns(
+        pl.lit(0.123).alias("model_probability"), pl.lit(12, pl.Int32).alias("model_score")
+    )
+    other_version = pl.col("as_of_date") == rows["as_of_date"].max()
+    earlier = earlier.with_columns(
+        pl.when(other_version)
+        .then(pl.lit("lsm-other"))
+        .otherwise(pl.col("model_version"))
+        .alias("model_version")
+    )
+    changed = pl.col("lead_id") == "L0000002"
+    moved = rows.with_columns(
+        pl.when(changed)
+        .then(pl.col("feature_fingerprint") + 1_000_000)
+        .otherwise(pl.col("feature_fingerprint"))
+        .alias("feature_fingerprint")
+    )
+    out = replay_backtest(moved, champions(runs), earlier)
+    scored_again = changed | other_version
+    assert out.filter(~scored_again)["model_probability"].unique().to_list() == [0.123]
+    assert out.filter(~scored_again)["model_score"].unique().to_list() == [12]
+    fresh = out.filter(scored_again)
+    assert (
+        fresh["model_probability"].to_list()
+        == first.filter(scored_again)["model_probability"].to_list()
+    )
+    assert fresh.height > 0 and 0.123 not in fresh["model_probability"].to_list()
+    assert out["score_source"].unique().to_list() == ["replay"]
 
 
 def test_backtest_without_a_champion_has_points_only(panel: pl.DataFrame) -> None:

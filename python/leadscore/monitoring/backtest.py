@@ -30,10 +30,26 @@ BACKTEST_SCHEMA: dict[str, pl.DataType] = {
     "model_version": pl.Utf8,
     "score_source": pl.Utf8,  # history | replay | none
     "champion_run_id": pl.Utf8,
+    # the row's features (ml_backtest_rows), for the next build's reuse of this replay
+    "feature_fingerprint": pl.UInt64,
 }
 
+#: The columns of an earlier build's replays that :func:`replay_backtest` reuses.
+EARLIER_REPLAY_COLUMNS = [
+    "lead_id",
+    "as_of_date",
+    "feature_fingerprint",
+    "model_version",
+    "model_probability",
+    "model_score",
+]
 
-def replay_backtest(rows: pl.DataFrame, champions: pl.DataFrame | None) -> pl.DataFrame:
+
+def replay_backtest(
+    rows: pl.DataFrame,
+    champions: pl.DataFrame | None,
+    earlier: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """The champion's scores on past as-of dates, next to the points score and the outcome.
 
     Args:
@@ -43,12 +59,18 @@ def replay_backtest(rows: pl.DataFrame, champions: pl.DataFrame | None) -> pl.Da
             ``history_model_version``; null when that day was not scored by a model).
         champions: the ``ml_champion`` model ordered by ``champion_rank`` (the champion is
             the first row).
+        earlier: the replays of an earlier build (:data:`EARLIER_REPLAY_COLUMNS`, from this
+            model's previous table), or None. A row whose lead, as-of date and
+            ``feature_fingerprint`` (a hash of its features, a column of ``rows``; null: never
+            reused) match an earlier replay by the champion's version takes that replay's
+            probability and score instead of being scored again: the same model on the same
+            features gives the same figures.
 
     Returns:
         The columns of :data:`BACKTEST_SCHEMA`, in the order of ``rows``. Where the history
         holds a model score it is kept (``score_source`` ``history``); every other row is
-        scored by the champion (``replay``); without a champion the model columns are null
-        (``none``).
+        scored by the champion (``replay``; taken from ``earlier`` when it holds the same
+        replay); without a champion the model columns are null (``none``).
     """
     needed = ["lead_id", "as_of_date", "label", "points_score"]
     history = ["history_probability", "history_score", "history_model_version"]
@@ -72,6 +94,11 @@ def replay_backtest(rows: pl.DataFrame, champions: pl.DataFrame | None) -> pl.Da
         f"{rows.height - n_history:,}",
         "" if champion is not None else " (no champion: left without a model score)",
     )
+    fingerprint = (
+        pl.col("feature_fingerprint").cast(pl.UInt64)
+        if "feature_fingerprint" in rows.columns
+        else pl.lit(None, pl.UInt64).alias("feature_fingerprint")
+    )
     base = rows.select(
         pl.col("lead_id").cast(pl.Utf8),
         pl.col("as_of_date").cast(pl.Date),
@@ -80,6 +107,7 @@ def replay_backtest(rows: pl.DataFrame, champions: pl.DataFrame | None) -> pl.Da
         pl.col("history_probability").cast(pl.Float64),
         pl.col("history_score").cast(pl.Int32),
         pl.col("history_model_version").cast(pl.Utf8),
+        fingerprint,
     )
     probability = np.full(rows.height, np.nan)
     score = np.zeros(rows.height, dtype=np.int32)
@@ -90,16 +118,25 @@ def replay_backtest(rows: pl.DataFrame, champions: pl.DataFrame | None) -> pl.Da
         bundle = loads_bundle(champion["model_bundle"])
         version, run_id = bundle.version_id, champion["run_id"]
         replay = ~rows.select(has_history).to_series().to_numpy()
-        to_replay = rows.filter(~has_history)
+        kept = _earlier_replays(base, earlier, version)
+        reuse = replay & kept["model_score"].is_not_null().to_numpy()
+        probability[reuse] = kept["model_probability"].to_numpy()[reuse]
+        score[reuse] = kept["model_score"].to_numpy()[reuse]
+        scored = replay & ~reuse
+        to_replay = rows.filter(pl.Series(scored))
         if to_replay.height:
             p = champion_probability(bundle, to_replay)
-            probability[replay] = p
-            score[replay] = to_score(p, bundle.reference, bundle.score_scale)  # type: ignore[arg-type]
+            probability[scored] = p
+            score[scored] = to_score(p, bundle.reference, bundle.score_scale)  # type: ignore[arg-type]
         LOG.info(
-            "backtest: replayed %s rows with model %s in %s",
+            "backtest: replayed %s rows with model %s in %s%s",
             f"{to_replay.height:,}",
             version,
             watch,
+            f" ({int(reuse.sum()):,} more as an earlier build replayed them: the same model"
+            " on the same features)"
+            if reuse.any()
+            else "",
         )
     replayed = pl.DataFrame(
         {
@@ -127,3 +164,38 @@ def replay_backtest(rows: pl.DataFrame, champions: pl.DataFrame | None) -> pl.Da
         pl.lit(run_id, pl.Utf8).alias("champion_run_id"),
     )
     return out.select(list(BACKTEST_SCHEMA)).cast(BACKTEST_SCHEMA)  # type: ignore[arg-type]
+
+
+def _earlier_replays(
+    base: pl.DataFrame, earlier: pl.DataFrame | None, version: str
+) -> pl.DataFrame:
+    """Per row of ``base`` (same order), an earlier replay of the same features by ``version``:
+    ``model_probability`` and ``model_score``, null where there is none."""
+    empty = pl.DataFrame(
+        {
+            "model_probability": pl.Series([None] * base.height, dtype=pl.Float64),
+            "model_score": pl.Series([None] * base.height, dtype=pl.Int32),
+        }
+    )
+    if earlier is None or earlier.height == 0 or base.height == 0:
+        return empty
+    missing = [c for c in EARLIER_REPLAY_COLUMNS if c not in earlier.columns]
+    if missing:
+        LOG.info("backtest: the earlier replays lack %s; replaying every row", missing)
+        return empty
+    same = (
+        earlier.filter(
+            (pl.col("model_version") == version) & pl.col("feature_fingerprint").is_not_null()
+        )
+        .select(
+            pl.col("lead_id").cast(pl.Utf8),
+            pl.col("as_of_date").cast(pl.Date),
+            pl.col("feature_fingerprint").cast(pl.UInt64),
+            pl.col("model_probability").cast(pl.Float64),
+            pl.col("model_score").cast(pl.Int32),
+        )
+        .unique(["lead_id", "as_of_date", "feature_fingerprint"], keep="first")
+    )
+    keys = ["lead_id", "as_of_date", "feature_fingerprint"]
+    joined = base.select(keys).join(same, on=keys, how="left", maintain_order="left")
+    return joined.select("model_probability", "model_score")
