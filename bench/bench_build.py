@@ -28,7 +28,9 @@ every 0.2 s from /proc (``tree``), and the largest single process (``ru_maxrss``
 or the day before it when a new week would begin between the two), then a second ``dbt
 build`` (no ``--full-refresh``) on the same warehouse stands at the score date: the build a
 team runs every morning on yesterday's warehouse, with one more day of data (the files hold
-it already; the first build ignores what is after its score date). ``--daily-vars`` adds vars
+it already; the first build ignores what is after its score date). ``--daily-days N``: the
+whole build N days before, then N daily builds a day apart (the later ones start from what a
+daily build left, as every morning after the first does). ``--daily-vars`` adds vars
 to it: by default ``retrain_policy: never``, the champion kept (at 200k leads a day brings
 hundreds of new conversions, so the default policy retrains daily). Prints its wall time and
 peak memory beside the whole build's, with the ratio.
@@ -163,19 +165,22 @@ def nodes_and_outcome(result: dict, target: Path, log: Path) -> bool:
     return result["returncode"] == 0
 
 
-def daily_score_date(data: Path, week_ends_on: str) -> dt.date:
-    """The latest activity day of the data (not after today), or the day before it when a
-    calendar week ends between that day and the one before (so the pair shares its closed
-    weeks)."""
+def daily_score_date(data: Path, week_ends_on: str, days: int = 1) -> dt.date:
+    """The latest activity day of the data (not after today), or an earlier one so that no
+    calendar week ends in the ``days`` days up to it (so the whole build ``days`` days before
+    and every daily build after it share their closed weeks)."""
     activities = next(data.glob("activities.*"))
     with duckdb.connect() as con:
         [(day,)] = con.execute(
             f"select max(occurred_at::timestamp)::date from '{activities}'"
             " where occurred_at::timestamp <= now()"
         ).fetchall()
+    n = days
     days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    if week_ends_on in days and day.weekday() == days.index(week_ends_on):
-        day -= dt.timedelta(days=1)  # a week ends on it: stand a day earlier
+    if week_ends_on in days:
+        week_end = days.index(week_ends_on)
+        while any((day - dt.timedelta(days=back)).weekday() == week_end for back in range(n)):
+            day -= dt.timedelta(days=1)  # a week ends in the daily builds: stand earlier
     return day
 
 
@@ -230,6 +235,13 @@ def main() -> int:
         help="build a day before the score date, then the next day on the same warehouse",
     )
     parser.add_argument(
+        "--daily-days",
+        type=int,
+        default=1,
+        help="with --daily: this many daily builds, one day apart (the first reuses what "
+        "the whole build left; the later ones what a daily build left)",
+    )
+    parser.add_argument(
         "--daily-vars",
         default='{"retrain_policy": "never"}',
         help="vars of the daily build on top of --vars (default: the champion kept)",
@@ -267,9 +279,14 @@ def main() -> int:
 
     extra_vars = json.loads(args.vars)
     if args.daily:
-        score_date = daily_score_date(data, extra_vars.get("week_ends_on", "score_date"))
-        extra_vars["score_date"] = str(score_date - dt.timedelta(days=1))
-        print(f"daily: the whole build at {extra_vars['score_date']}, the next at {score_date}")
+        score_date = daily_score_date(
+            data, extra_vars.get("week_ends_on", "score_date"), args.daily_days
+        )
+        extra_vars["score_date"] = str(score_date - dt.timedelta(days=args.daily_days))
+        print(
+            f"daily: the whole build at {extra_vars['score_date']}, then {args.daily_days} "
+            f"daily build(s) up to {score_date}"
+        )
 
     # 1. the whole build, from scratch
     database = work / "build.duckdb"
@@ -311,17 +328,19 @@ def main() -> int:
         f"{run['train_start']}..{run['train_end']}, test {run['test_start']}..{run['test_end']}"
         f" ({keys.height:,} rows, {int(keys['label'].sum()):,} converted)"
     )
-    if args.daily:
-        daily_vars = dict(variables, **json.loads(args.daily_vars), score_date=str(score_date))
+    for back in reversed(range(args.daily_days) if args.daily else ()):
+        day = score_date - dt.timedelta(days=back)
+        daily_vars = dict(variables, **json.loads(args.daily_vars), score_date=str(day))
         daily_dbt = [*dbt[:2], *dbt[3:-1], json.dumps(daily_vars)]  # no --full-refresh
-        print(f"daily: dbt build at {score_date} on the same warehouse, vars {args.daily_vars} ...")
-        daily = measured(daily_dbt, build_env, work / "daily.log")
+        print(f"daily: dbt build at {day} on the same warehouse, vars {args.daily_vars} ...")
+        log = work / f"daily-{day}.log"
+        daily = measured(daily_dbt, build_env, log)
         print(
             f"daily: {daily['wall_s']:.0f} s, peak {daily['tree_peak_gb']:.2f} GB (tree), exit "
             f"{daily['returncode']}; {daily['wall_s'] / build['wall_s']:.1%} of the whole "
             f"build's {build['wall_s']:.0f} s"
         )
-        if not nodes_and_outcome(daily, target, work / "daily.log"):
+        if not nodes_and_outcome(daily, target, log):
             return 1
     if args.no_floor:
         print(f"build ROC AUC {truth['model_auc']:.4f} (points {truth['points_auc']:.4f})")
