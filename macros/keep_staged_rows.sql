@@ -20,7 +20,7 @@
     rows. A different key
     (a new version, a changed setting or seed), a table from before the
     key, or rows without it (a build stopped between its insert and its
-    post-hook) empty the table: it is staged again whole. The log says
+    post-hook, which stamps the key) empty the table: it is staged again whole. The log says
     which (`leadscore: base_crm__activities kept ...` or `rebuilt: ...`). -#}
 
 {#- The text in the model's compiled code where staging starts (after the
@@ -31,10 +31,27 @@
 {%- endmacro %}
 
 
-{#- The identity of a raw activity row: its cleaned activity_id, or the
-    row itself when it has none. -#}
-{% macro staged_row_identity(activity_id, fingerprint) -%}
-    coalesce({{ activity_id }}, 'row ' || cast({{ fingerprint }} as {{ dbt.type_string() }}))
+{#- The raw rows of `relation` (a CTE of the export) with their identity
+    and fingerprint: `source` (the raw row), `activity_id` (cleaned),
+    `raw_fingerprint` and `row_identity` (the cleaned activity_id, or the
+    row itself when it has none). The model stages from it, the pre-hook
+    compares the export with the table through it; the model's key covers
+    its compiled code from here on. -#}
+{% macro staged_rows_identified(relation) -%}
+    {{ leadscore.staged_rows_marker() }}: the key of the kept rows covers what follows
+    select
+        *,
+        coalesce(
+            activity_id,
+            'row ' || cast(raw_fingerprint as {{ dbt.type_string() }})
+        ) as row_identity
+    from (
+        select
+            {{ relation }} as source,
+            {{ leadscore.clean_text(relation ~ '.activity_id') }} as activity_id,
+            {{ leadscore.raw_row_fingerprint(relation) }} as raw_fingerprint
+        from {{ relation }}
+    ) as fingerprinted
 {%- endmacro %}
 
 
@@ -88,8 +105,13 @@
 {%- endmacro %}
 
 
-{% macro keep_staged_rows() -%}
-    {%- if execute and is_incremental() -%}
+{#- The pre-hook (stamp=false): keep, or empty the table; the post-hook
+    (stamp=true): the new rows take this version's key. -#}
+{% macro keep_staged_rows(stamp=false) -%}
+    {%- if execute and stamp -%}
+        update {{ this }} set staging_key = '{{ leadscore.staging_key() }}'
+        where staging_key is null
+    {%- elif execute and is_incremental() -%}
         {%- set columns = adapter.get_columns_in_relation(this)
             | map(attribute='name') | map('lower') | list -%}
         {%- set why = none -%}
@@ -116,12 +138,7 @@
                 ),
 
                 exported as (
-                    select
-                        {{ leadscore.staged_row_identity(
-                            leadscore.clean_text('source.activity_id'),
-                            leadscore.raw_row_fingerprint('source')) }} as row_identity,
-                        {{ leadscore.raw_row_fingerprint('source') }} as raw_fingerprint
-                    from source
+                    {{ leadscore.staged_rows_identified('source') }}
                 ),
 
                 -- per identity: how many rows, and which (an order-free sum)
@@ -168,14 +185,5 @@
             {{ log("leadscore: " ~ this.identifier ~ " rebuilt: " ~ why, info=true) }}
             delete from {{ this }}
         {%- endif -%}
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- After the insert: the new rows take this version's key. -#}
-{% macro stamp_staged_rows() -%}
-    {%- if execute -%}
-        update {{ this }} set staging_key = '{{ leadscore.staging_key() }}'
-        where staging_key is null
     {%- endif -%}
 {%- endmacro %}

@@ -6,7 +6,7 @@
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
     pre_hook="{{ keep_staged_rows() }}",
-    post_hook="{{ stamp_staged_rows() }}",
+    post_hook="{{ keep_staged_rows(stamp=true) }}",
 ) }}
 with
 
@@ -14,24 +14,10 @@ source as (
     {{ raw_table('activities') }}
 ),
 
-{{ staged_rows_marker() }}: the key of the kept rows covers what follows
-
 -- each raw row's fingerprint (every column) and identity (its cleaned
 -- activity_id; a row without one is its own)
-fingerprinted as (
-    select
-        source,
-        {{ clean_text('source.activity_id') }} as activity_id,
-        {{ raw_row_fingerprint('source') }} as raw_fingerprint
-    from source
-),
-
 identified as (
-    select
-        *,
-        {{ staged_row_identity('activity_id', 'raw_fingerprint') }}
-            as row_identity
-    from fingerprinted
+    {{ staged_rows_identified('source') }}
 ),
 
 -- every row on a build from scratch; else the identities the table does
