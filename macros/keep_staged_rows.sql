@@ -16,12 +16,12 @@
 
     staging_key: an md5 of the model's compiled code after the raw read
     (every macro, var and seed it renders, e.g. the placeholders, the
-    page rules; not the database's name) and of the activity_types seed's
-    rows. A different key
-    (a new version, a changed setting or seed), a table from before the
-    key, or rows without it (a build stopped between its insert and its
-    post-hook, which stamps the key) empty the table: it is staged again whole. The log says
-    which (`leadscore: base_crm__activities kept ...` or `rebuilt: ...`). -#}
+    page rules; not the export's folder, not the database's name) and of
+    the activity_types seed's rows, stamped on the new rows by the
+    post-hook. A different key (a new version, a changed setting or seed),
+    a table from before the key, or rows without it empty the table: it is
+    staged again whole. The log says which
+    (`leadscore: base_crm__activities kept: ...` or `rebuilt: ...`). -#}
 
 {#- The text in the model's compiled code where staging starts (after the
     raw read, which names the export's location: a new folder is not a
@@ -76,8 +76,11 @@
 {#- The model's filter on a build that keeps rows: only the identities the
     table no longer holds (the pre-hook deleted them, or they are new). -#}
 {% macro staged_rows_filter() -%}
-    {#- (a unit test has no table: is_incremental() would fail there) -#}
-    {%- if model.resource_type != 'unit_test' and is_incremental() -%}
+    {#- (a unit test has no table: is_incremental() would fail there; a
+        table from before the identity is emptied by the pre-hook) -#}
+    {%- if model.resource_type != 'unit_test' and is_incremental()
+        and 'row_identity' in (adapter.get_columns_in_relation(this)
+            | map(attribute='name') | map('lower') | list) -%}
         where not exists (
             select 1 from {{ this }} as kept
             where kept.row_identity = identified.row_identity

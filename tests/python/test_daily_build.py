@@ -9,6 +9,7 @@ import itertools
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 from dbt_helpers import query, run_dbt
 from test_behaviour_windows import SCORE_DATE, WEEK_ENDS, _crm
 from test_features_point_in_time import FEATURES, _write
@@ -122,3 +123,34 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     fresh = tmp_path / "fresh-3.duckdb"
     build(day, crm, fresh)
     _compare_tables(daily, fresh)
+
+
+def test_staged_activities_from_an_earlier_version_are_staged_again_whole(
+    tmp_path: Path,
+) -> None:
+    """A warehouse whose base_crm__activities an earlier version built (a plain table, no
+    identity or key) upgrades on the next build: the table is staged again whole, says so,
+    and then equals a build from scratch; the build after that keeps it."""
+    crm, _ = _crm(seed=12, week_end=WEEK_ENDS["sunday"])
+    folder = _write(tmp_path / "crm", crm)
+    staging = ["run", "--select", "base_crm__activities"]
+    variables = {"raw_data_path": str(folder), "score_date": str(SCORE_DATE)}
+    upgraded, fresh = tmp_path / "upgraded.duckdb", tmp_path / "fresh.duckdb"
+    for database in (upgraded, fresh):
+        assert run_dbt(["seed"], database, variables).returncode == 0
+        assert run_dbt(staging, database, variables).returncode == 0
+    with duckdb.connect(str(upgraded)) as connection:  # what the earlier version left
+        for column in ("row_identity", "raw_fingerprint", "staging_key"):
+            connection.execute(f"alter table staging.base_crm__activities drop column {column}")
+    result = run_dbt(staging, upgraded, variables)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "base_crm__activities rebuilt: it was built by a version that kept no rows" in (
+        result.stdout
+    )
+    columns = "activity_id, lead_id, occurred_at, raw_row_hash, raw_fingerprint, row_identity"
+    sql = f"select {columns}, staging_key, is_duplicate, rejection_reason from"
+    sql += " staging.base_crm__activities order by all"
+    assert query(upgraded, sql) == query(fresh, sql)
+    result = run_dbt(staging, upgraded, variables)
+    assert "base_crm__activities kept" in result.stdout
+    assert query(upgraded, sql) == query(fresh, sql)
