@@ -17,8 +17,8 @@
     staging_key: an md5 of the model's compiled code after the raw read
     (every macro, var and seed it renders, e.g. the placeholders, the
     page rules; not the export's folder, not the database's name) and of
-    the activity_types seed's rows, stamped on the new rows by the
-    post-hook. A different key (a new version, a changed setting or seed),
+    the activity_types seed's rows, which the pre-hook hands to the model
+    (a temporary table) for the rows it adds. A different key (a new version, a changed setting or seed),
     a table from before the key, or rows without it empty the table: it is
     staged again whole. The log says which
     (`leadscore: base_crm__activities kept: ...` or `rebuilt: ...`). -#}
@@ -44,7 +44,12 @@
         coalesce(
             activity_id,
             'row ' || cast(raw_fingerprint as {{ dbt.type_string() }})
-        ) as row_identity
+        ) as row_identity,
+        {% if model.resource_type == 'unit_test' -%}
+            cast(null as {{ dbt.type_string() }})
+        {%- else -%}
+            (select staging_key from leadscore_staging_key)
+        {%- endif %} as staging_key
     from (
         select
             {{ relation }} as source,
@@ -73,18 +78,34 @@
 {%- endmacro %}
 
 
-{#- The model's filter on a build that keeps rows: only the identities the
-    table no longer holds (the pre-hook deleted them, or they are new). -#}
+{#- An identity as a number, for the comparison of the export with the
+    table (a hash collision only stages one more identity again). -#}
+{% macro identity_hash(expression) -%}
+    {{ return(adapter.dispatch('identity_hash', 'leadscore')(expression)) }}
+{%- endmacro %}
+
+{% macro default__identity_hash(expression) -%}
+    {{ expression }}
+{%- endmacro %}
+
+{% macro duckdb__identity_hash(expression) -%}
+    hash({{ expression }})
+{%- endmacro %}
+
+
+{#- The model's filter on an incremental build: when the pre-hook kept the
+    table, only the identities it deleted or found new
+    (leadscore_restaged); when it emptied it, every row. -#}
 {% macro staged_rows_filter() -%}
     {#- (a unit test has no table: is_incremental() would fail there; a
         table from before the identity is emptied by the pre-hook) -#}
     {%- if model.resource_type != 'unit_test' and is_incremental()
         and 'row_identity' in (adapter.get_columns_in_relation(this)
             | map(attribute='name') | map('lower') | list) -%}
-        where not exists (
-            select 1 from {{ this }} as kept
-            where kept.row_identity = identified.row_identity
-        )
+        where
+            not (select keeps_rows from leadscore_staging_key)
+            or {{ leadscore.identity_hash('identified.row_identity') }}
+            in (select identity_hash from leadscore_restaged)
     {%- endif -%}
 {%- endmacro %}
 
@@ -108,13 +129,18 @@
 {%- endmacro %}
 
 
-{#- The pre-hook (stamp=false): keep, or empty the table; the post-hook
-    (stamp=true): the new rows take this version's key. -#}
-{% macro keep_staged_rows(stamp=false) -%}
-    {%- if execute and stamp -%}
-        update {{ this }} set staging_key = '{{ leadscore.staging_key() }}'
-        where staging_key is null
-    {%- elif execute and is_incremental() -%}
+{#- The pre-hook: this version's key for the rows the model adds (a
+    temporary table the model reads), then keep or empty the table. -#}
+{% macro keep_staged_rows() -%}
+    {%- set why = "a build from scratch" -%}
+    {%- if execute -%}
+        {#- what the model reads: the key of the rows it adds, and whether the
+            table is kept (then it stages only leadscore_restaged) -#}
+        {%- do run_query("create or replace temporary table leadscore_staging_key as"
+            ~ " select '" ~ leadscore.staging_key() ~ "' as staging_key,"
+            ~ " false as keeps_rows") -%}
+    {%- endif -%}
+    {%- if execute and is_incremental() -%}
         {%- set columns = adapter.get_columns_in_relation(this)
             | map(attribute='name') | map('lower') | list -%}
         {%- set why = none -%}
@@ -147,7 +173,7 @@
                 -- per identity: how many rows, and which (an order-free sum)
                 now_rows as (
                     select
-                        row_identity,
+                        {{ leadscore.identity_hash('row_identity') }} as identity_hash,
                         count(*) as n_rows,
                         sum(cast(raw_fingerprint as {{ dbt.type_numeric() }})) as total
                     from exported
@@ -156,22 +182,23 @@
 
                 staged_rows as (
                     select
-                        row_identity,
+                        {{ leadscore.identity_hash('row_identity') }} as identity_hash,
                         count(*) as n_rows,
                         sum(cast(raw_fingerprint as {{ dbt.type_numeric() }})) as total
                     from {{ this }}
                     group by 1
                 )
 
-                select coalesce(now_rows.row_identity, staged_rows.row_identity) as row_identity
+                select coalesce(now_rows.identity_hash, staged_rows.identity_hash)
+                    as identity_hash
                 from now_rows
                 full outer join staged_rows
-                    on now_rows.row_identity = staged_rows.row_identity
+                    on now_rows.identity_hash = staged_rows.identity_hash
                 where
                     now_rows.n_rows is distinct from staged_rows.n_rows
                     or now_rows.total is distinct from staged_rows.total
                 union
-                select row_identity
+                select {{ leadscore.identity_hash('row_identity') }}
                 from {{ this }}
                 where rejection_reason = 'occurred_at in the future'
             {%- endset -%}
@@ -182,10 +209,23 @@
             {{ log("leadscore: " ~ this.identifier ~ " kept: the rows of every activity"
                 ~ " unchanged in the export; staging again " ~ counted
                 ~ " activities that are new, changed, removed or repeated", info=true) }}
-            delete from {{ this }}
-            where row_identity in (select row_identity from leadscore_restaged)
         {%- else -%}
             {{ log("leadscore: " ~ this.identifier ~ " rebuilt: " ~ why, info=true) }}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if execute -%}
+        {%- if why is none -%}
+            {%- do run_query("update leadscore_staging_key set keeps_rows = true") -%}
+        {%- else -%}
+            {%- do run_query("create or replace temporary table leadscore_restaged as"
+                ~ " select " ~ leadscore.identity_hash("''") ~ " as identity_hash"
+                ~ " where false") -%}
+        {%- endif -%}
+        {%- if why is none -%}
+            delete from {{ this }}
+            where {{ leadscore.identity_hash('row_identity') }}
+                in (select identity_hash from leadscore_restaged)
+        {%- elif is_incremental() -%}
             delete from {{ this }}
         {%- endif -%}
     {%- endif -%}

@@ -6,7 +6,6 @@
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
     pre_hook="{{ keep_staged_rows() }}",
-    post_hook="{{ keep_staged_rows(stamp=true) }}",
 ) }}
 with
 
@@ -54,7 +53,7 @@ typed as (
             'source.url']) }} as raw_row_hash,
         -- the raw row, turned into JSON only for rejected rows
         to_stage.source as raw_row,
-        cast(null as {{ dbt.type_string() }}) as staging_key
+        to_stage.staging_key
     from to_stage
 ),
 
