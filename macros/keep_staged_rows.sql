@@ -4,15 +4,18 @@
     (its cleaned activity_id; a row without one is its own identity),
     raw_fingerprint (a hash of every raw column) and staging_key (below).
     On a build on yesterday's warehouse the pre-hook keep_staged_rows()
-    compares the export with the table, identity by identity (the
-    multiset of fingerprints: how many rows, which): an identity whose
-    rows are all unchanged is kept as staged; any other (a new, edited,
-    removed or repeated row) is deleted, with the identities of rows
-    rejected as 'occurred_at in the future' (time moves on), and the model
-    stages again every row of the identities it no longer holds
-    (staged_rows_filter()). De-duplication ranks the copies of one
-    activity_id, all of which are then staged together, so the kept and
-    the new rows are what a build from scratch gives.
+    compares the export with the table by groups of identities (a group
+    is a range of an identity's hash, about 16 rows of the table each; per
+    group the multiset of fingerprints: how many rows, which): a group
+    whose rows are all unchanged is kept as staged; any other (holding a
+    new, edited, removed or repeated row) is deleted, with the groups of
+    rows rejected as 'occurred_at in the future' (time moves on), and the
+    model stages again every row of the groups it no longer holds
+    (staged_rows_filter()). Groups, not single identities: counting 66M
+    identities on both sides cost more than staging a few rows again. All
+    the copies of one activity_id are in one group and staged together
+    (de-duplication ranks them), so the kept and the new rows are what a
+    build from scratch gives.
 
     staging_key: an md5 of the model's compiled code after the raw read
     (every macro, var and seed it renders, e.g. the placeholders, the
@@ -78,24 +81,39 @@
 {%- endmacro %}
 
 
-{#- An identity as a number, for the comparison of the export with the
-    table (a hash collision only stages one more identity again). -#}
-{% macro identity_hash(expression) -%}
-    {{ return(adapter.dispatch('identity_hash', 'leadscore')(expression)) }}
+{#- The group of an identity, for the comparison of the export with the
+    table: the top bits of its hash (`shift` the bits dropped, an integer
+    or an expression). Without the hash, every identity is its own group. -#}
+{% macro identity_group(expression, shift) -%}
+    {{ return(adapter.dispatch('identity_group', 'leadscore')(expression, shift)) }}
 {%- endmacro %}
 
-{% macro default__identity_hash(expression) -%}
+{% macro default__identity_group(expression, shift) -%}
     {{ expression }}
 {%- endmacro %}
 
-{% macro duckdb__identity_hash(expression) -%}
-    hash({{ expression }})
+{% macro duckdb__identity_group(expression, shift) -%}
+    hash({{ expression }}) >> {{ shift }}
+{%- endmacro %}
+
+
+{#- The sum of a group's fingerprints (wide enough for any group). -#}
+{% macro fingerprint_total(column) -%}
+    {{ return(adapter.dispatch('fingerprint_total', 'leadscore')(column)) }}
+{%- endmacro %}
+
+{% macro default__fingerprint_total(column) -%}
+    sum(cast({{ column }} as {{ dbt.type_numeric() }}))
+{%- endmacro %}
+
+{% macro duckdb__fingerprint_total(column) -%}
+    sum(cast({{ column }} as hugeint))
 {%- endmacro %}
 
 
 {#- The model's filter on an incremental build: when the pre-hook kept the
-    table, only the identities it deleted or found new
-    (leadscore_restaged); when it emptied it, every row. -#}
+    table, only the groups it deleted or found new (leadscore_restaged);
+    when it emptied it, every row. -#}
 {% macro staged_rows_filter() -%}
     {#- (a unit test has no table: is_incremental() would fail there; a
         table from before the identity is emptied by the pre-hook) -#}
@@ -104,8 +122,9 @@
             | map(attribute='name') | map('lower') | list) -%}
         where
             not (select keeps_rows from leadscore_staging_key)
-            or {{ leadscore.identity_hash('identified.row_identity') }}
-            in (select identity_hash from leadscore_restaged)
+            or {{ leadscore.identity_group('identified.row_identity',
+                '(select group_shift from leadscore_staging_key)') }}
+            in (select identity_group from leadscore_restaged)
     {%- endif -%}
 {%- endmacro %}
 
@@ -138,7 +157,7 @@
             table is kept (then it stages only leadscore_restaged) -#}
         {%- do run_query("create or replace temporary table leadscore_staging_key as"
             ~ " select '" ~ leadscore.staging_key() ~ "' as staging_key,"
-            ~ " false as keeps_rows") -%}
+            ~ " false as keeps_rows, 56 as group_shift") -%}
     {%- endif -%}
     {%- if execute and is_incremental() -%}
         {%- set columns = adapter.get_columns_in_relation(this)
@@ -159,6 +178,14 @@
             {%- endif -%}
         {%- endif -%}
         {%- if why is none -%}
+            {#- groups of about 16 of the table's rows: few to stage again
+                around each change, few to count -#}
+            {%- set bits = namespace(n=8) -%}
+            {%- for b in range(8, 41) if 2 ** b * 16 < found[0] -%}
+                {%- set bits.n = b + 1 -%}
+            {%- endfor -%}
+            {%- set shift = 64 - bits.n -%}
+            {%- set group = leadscore.identity_group('row_identity', shift) -%}
             {%- set changed -%}
                 with
 
@@ -170,63 +197,66 @@
                     {{ leadscore.staged_rows_identified('source') }}
                 ),
 
-                -- per identity: how many rows, and which (an order-free sum)
+                -- per group: how many rows, and which (an order-free sum)
                 now_rows as (
                     select
-                        {{ leadscore.identity_hash('row_identity') }} as identity_hash,
+                        {{ group }} as identity_group,
                         count(*) as n_rows,
-                        sum(cast(raw_fingerprint as {{ dbt.type_numeric() }})) as total
+                        {{ leadscore.fingerprint_total('raw_fingerprint') }} as total
                     from exported
                     group by 1
                 ),
 
                 staged_rows as (
                     select
-                        {{ leadscore.identity_hash('row_identity') }} as identity_hash,
+                        {{ group }} as identity_group,
                         count(*) as n_rows,
-                        sum(cast(raw_fingerprint as {{ dbt.type_numeric() }})) as total
+                        {{ leadscore.fingerprint_total('raw_fingerprint') }} as total
                     from {{ this }}
                     group by 1
                 )
 
-                select coalesce(now_rows.identity_hash, staged_rows.identity_hash)
-                    as identity_hash
+                select coalesce(now_rows.identity_group, staged_rows.identity_group)
+                    as identity_group
                 from now_rows
                 full outer join staged_rows
-                    on now_rows.identity_hash = staged_rows.identity_hash
+                    on now_rows.identity_group = staged_rows.identity_group
                 where
                     now_rows.n_rows is distinct from staged_rows.n_rows
                     or now_rows.total is distinct from staged_rows.total
                 union
-                select {{ leadscore.identity_hash('row_identity') }}
+                select {{ group }}
                 from {{ this }}
                 where rejection_reason = 'occurred_at in the future'
             {%- endset -%}
             {%- do run_query("create or replace temporary table leadscore_restaged as "
                 ~ changed) -%}
-            {%- set counted = run_query(
-                "select count(*) from leadscore_restaged").rows[0][0] -%}
-            {{ log("leadscore: " ~ this.identifier ~ " kept: the rows of every activity"
-                ~ " unchanged in the export; staging again " ~ counted
-                ~ " activities that are new, changed, removed or repeated", info=true) }}
         {%- else -%}
             {{ log("leadscore: " ~ this.identifier ~ " rebuilt: " ~ why, info=true) }}
         {%- endif -%}
     {%- endif -%}
     {%- if execute -%}
         {%- if why is none -%}
-            {%- do run_query("update leadscore_staging_key set keeps_rows = true") -%}
+            {%- do run_query("update leadscore_staging_key set keeps_rows = true,"
+                ~ " group_shift = " ~ shift) -%}
+            {%- set deleted = run_query("delete from " ~ this ~ " where "
+                ~ leadscore.identity_group('row_identity', shift)
+                ~ " in (select identity_group from leadscore_restaged)").rows[0][0] -%}
+            {%- set counted = run_query(
+                "select count(*) from leadscore_restaged").rows[0][0] -%}
+            {{ log("leadscore: " ~ this.identifier ~ " kept "
+                ~ "{:,}".format(found[0] - deleted) ~ " staged rows: the export differs in "
+                ~ "{:,}".format(counted) ~ " of " ~ "{:,}".format(2 ** bits.n)
+                ~ " groups of activities (a new, changed, removed or repeated row);"
+                ~ " staging those groups again (" ~ "{:,}".format(deleted)
+                ~ " rows of the table)", info=true) }}
         {%- else -%}
             {%- do run_query("create or replace temporary table leadscore_restaged as"
-                ~ " select " ~ leadscore.identity_hash("''") ~ " as identity_hash"
+                ~ " select " ~ leadscore.identity_group("''", 0) ~ " as identity_group"
                 ~ " where false") -%}
-        {%- endif -%}
-        {%- if why is none -%}
-            delete from {{ this }}
-            where {{ leadscore.identity_hash('row_identity') }}
-                in (select identity_hash from leadscore_restaged)
-        {%- elif is_incremental() -%}
-            delete from {{ this }}
+            {%- if is_incremental() -%}
+                delete from {{ this }}
+            {%- endif -%}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
