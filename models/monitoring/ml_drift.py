@@ -1,17 +1,41 @@
 """Population stability index of the champion's features and score, training window vs now.
 
-Thin: reads the two populations and the champions (ml_champion, in rank order), calls
+Thin: reads the champions (ml_champion, in rank order), this model's previous table (what it
+measured of the reference: the same champion on the same reference rows is not measured
+again) and the two populations (only the current one when the reference is reused), calls
 leadscore.monitoring.drift.drift_table, returns its table.
 """
 
-from leadscore.monitoring.drift import drift_table
+import duckdb
+from leadscore.monitoring.drift import EARLIER_DRIFT_COLUMNS, drift_table, reusable_reference
 from leadscore.progress import log_to_dbt
 from leadscore.settings import drift_settings, model_vars
 
 
+def earlier_drift(dbt, session):
+    """The previous build's drift table (polars), or None before the first build wrote it."""
+    try:
+        return session.sql(f"select {', '.join(EARLIER_DRIFT_COLUMNS)} from {dbt.this}").pl()
+    except (duckdb.CatalogException, duckdb.BinderException):  # no table, or an older one
+        return None
+
+
 def model(dbt, session):
-    rows = dbt.ref("ml_drift_rows").order("population, lead_id, as_of_date").pl()
+    settings = drift_settings(model_vars(dbt.config.get("meta")))
     champions = dbt.ref("ml_champion").order("champion_rank").pl()
+    populations = dbt.ref("ml_drift_rows")
+    fingerprints = (
+        populations.filter("population = 'reference'").select("feature_fingerprint").pl()
+    )
     with log_to_dbt():  # its progress lines in dbt's console and log
-        drift = drift_table(rows, champions, drift_settings(model_vars(dbt.config.get("meta"))))
+        reference = reusable_reference(
+            earlier_drift(dbt, session),
+            champions,
+            fingerprints.get_column("feature_fingerprint"),
+            settings,
+        )
+        if reference is not None:
+            populations = populations.filter("population = 'current'")
+        rows = populations.order("population, lead_id, as_of_date").pl()
+        drift = drift_table(rows, champions, settings, reference)
     return drift

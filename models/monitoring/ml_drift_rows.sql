@@ -49,7 +49,11 @@ sampled_keys as (
 reference as (
     select
         'reference' as population,
-        features.*
+        features.*,
+        -- the reference's rows as hashes: the same champion on the same rows
+        -- is not measured again (ml_drift)
+        {{ feature_fingerprint('features', ['label', 'is_score_date']) }}
+            as feature_fingerprint
     from features
     inner join sampled_keys
         on
@@ -60,7 +64,9 @@ reference as (
 current_rows as (
     select
         'current' as population,
-        features.*
+        features.*,
+        {{ feature_fingerprint('features', ['label', 'is_score_date']) }}
+            as feature_fingerprint
     from features
     where features.is_score_date
 )

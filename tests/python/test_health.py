@@ -16,18 +16,26 @@ from leadscore.ml.lifecycle import RUN_SCHEMA, training_run
 from leadscore.ml.policy import AlertCheck, AlertStatus, needs_retraining
 from leadscore.ml.scoring import predict_frame
 from leadscore.monitoring.alerts import retraining_alert
-from leadscore.monitoring.backtest import BACKTEST_SCHEMA, EARLIER_REPLAY_COLUMNS, replay_backtest
+from leadscore.monitoring.backtest import (
+    BACKTEST_ROW_COLUMNS,
+    BACKTEST_SCHEMA,
+    EARLIER_REPLAY_COLUMNS,
+    replay_backtest,
+)
 from leadscore.monitoring.bands import PsiBands
 from leadscore.monitoring.drift import (
     DRIFT_SCHEMA,
+    EARLIER_DRIFT_COLUMNS,
     SCORE_FEATURE,
     categorical_buckets,
     drift_table,
     feature_psi,
     numeric_edges,
     psi,
+    reusable_reference,
 )
 from leadscore.settings import drift_settings
+from polars.testing import assert_frame_equal
 from project_settings import drift, lifecycle, project_vars, train_config
 from synthetic_panel import make_synthetic_panel
 
@@ -184,6 +192,56 @@ def test_a_new_lead_source_and_hotter_leads_show_as_drift(
     assert table.filter(pl.col("feature") == SCORE_FEATURE).item(0, "psi") > 0.1
 
 
+def test_an_earlier_measure_of_the_same_reference_and_model_is_reused(
+    panel: pl.DataFrame, runs: pl.DataFrame, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The next build measures only the current rows when the champion and the reference's
+    rows are what the earlier build measured: the same table, without the reference's rows;
+    any other reference or model is measured again."""
+    current = panel.filter(pl.col("as_of_date") == panel["as_of_date"].max()).with_columns(
+        (pl.col("n_pricing_view_30d") + 2).alias("n_pricing_view_30d")
+    )
+    rows = drift_rows(panel, runs, current).with_columns(
+        pl.int_range(pl.len(), dtype=pl.UInt64).alias("feature_fingerprint")
+    )
+    fingerprints = rows.filter(pl.col("population") == "reference")["feature_fingerprint"]
+    first = drift_table(rows, champions(runs), drift())
+    assert first["reference_fingerprint"].null_count() == 0
+    earlier = first.select(EARLIER_DRIFT_COLUMNS)
+    # the same reference (in another order) and model: reused, the same table
+    reference = reusable_reference(earlier, champions(runs), fingerprints.reverse(), drift())
+    assert reference is not None and reference.n_rows == fingerprints.len()
+    only_current = rows.filter(pl.col("population") == "current")
+    with caplog.at_level(logging.INFO, logger="leadscore.monitoring.drift"):
+        again = drift_table(only_current, champions(runs), drift(), reference)
+    assert "measured by an earlier build" in caplog.text
+    assert again.equals(first)
+    # one reference row changed, one missing, another model, other binning, no fingerprints,
+    # a table of an earlier version: measured again
+    changed = fingerprints.set(pl.Series([False] * (fingerprints.len() - 1) + [True]), 10**9)
+    other_model = earlier.with_columns(pl.lit("lsm-other").alias("model_version"))
+    finer = drift()
+    finer = type(finer)(bands=finer.bands, n_bins=20)
+    for later, prints, settings in (
+        (earlier, changed, drift()),
+        (earlier, fingerprints.head(-1), drift()),
+        (other_model, fingerprints, drift()),
+        (earlier, fingerprints, finer),
+        (
+            earlier,
+            fingerprints.set(pl.Series([True] + [False] * (fingerprints.len() - 1)), None),
+            drift(),
+        ),
+        (earlier.drop("reference_bins"), fingerprints, drift()),
+        (None, fingerprints, drift()),
+    ):
+        assert reusable_reference(later, champions(runs), prints, settings) is None
+    # without fingerprints the table says so, and the next build measures again
+    unmarked = drift_table(rows.drop("feature_fingerprint"), champions(runs), drift())
+    assert unmarked["reference_fingerprint"].null_count() == unmarked.height
+    assert unmarked.drop("reference_fingerprint").equals(first.drop("reference_fingerprint"))
+
+
 def test_drift_is_empty_without_a_champion(panel: pl.DataFrame) -> None:
     rows = panel.head(10).with_columns(pl.lit("current").alias("population"))
     assert drift_table(rows, None, drift()).schema == pl.Schema(DRIFT_SCHEMA)
@@ -304,6 +362,30 @@ def test_an_earlier_replay_of_the_same_model_and_features_is_reused(
     )
     assert fresh.height > 0 and 0.123 not in fresh["model_probability"].to_list()
     assert out["score_source"].unique().to_list() == ["replay"]
+    # given a loader, only the rows replayed are read whole: the same table
+    asked: list[pl.DataFrame] = []
+
+    def features(keys: pl.DataFrame) -> list[pl.DataFrame]:
+        asked.append(keys)
+        whole = keys.join(moved, on=["lead_id", "as_of_date"], how="left", maintain_order="left")
+        return list(whole.iter_slices(7))  # in batches
+
+    lean = moved.select(BACKTEST_ROW_COLUMNS)
+    # (scored in batches: the same figures, but for the last bit of a float)
+    assert_frame_equal(
+        replay_backtest(lean, champions(runs), earlier, features), out, rel_tol=1e-12, abs_tol=0
+    )
+    assert [keys.height for keys in asked] == [fresh.height]
+    unchanged = rows.select(BACKTEST_ROW_COLUMNS)
+    reused = replay_backtest(
+        unchanged, champions(runs), first.select(EARLIER_REPLAY_COLUMNS), features
+    )
+    assert reused.equals(first)
+    assert len(asked) == 1  # nothing to replay when every row is reused: nothing read
+    with pytest.raises(MLInputError, match="do not match the rows to replay"):
+        replay_backtest(
+            lean, champions(runs), earlier, lambda keys: [pl.concat(features(keys)).reverse()]
+        )
 
 
 def test_backtest_without_a_champion_has_points_only(panel: pl.DataFrame) -> None:

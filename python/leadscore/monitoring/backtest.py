@@ -7,11 +7,12 @@ would have given then, unless the score history already holds what was actually 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import polars as pl
 
-from leadscore.ml.bundle import loads_bundle
+from leadscore.ml.bundle import ModelBundle, loads_bundle
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.lifecycle import first_champion
 from leadscore.ml.scale import to_score
@@ -34,6 +35,19 @@ BACKTEST_SCHEMA: dict[str, pl.DataType] = {
     "feature_fingerprint": pl.UInt64,
 }
 
+#: The columns of the backtest rows that :func:`replay_backtest` needs besides the features
+#: (which it reads only for the rows it replays, when given a loader).
+BACKTEST_ROW_COLUMNS = [
+    "lead_id",
+    "as_of_date",
+    "label",
+    "points_score",
+    "history_probability",
+    "history_score",
+    "history_model_version",
+    "feature_fingerprint",
+]
+
 #: The columns of an earlier build's replays that :func:`replay_backtest` reuses.
 EARLIER_REPLAY_COLUMNS = [
     "lead_id",
@@ -49,6 +63,7 @@ def replay_backtest(
     rows: pl.DataFrame,
     champions: pl.DataFrame | None,
     earlier: pl.DataFrame | None = None,
+    features: Callable[[pl.DataFrame], Iterable[pl.DataFrame]] | None = None,
 ) -> pl.DataFrame:
     """The champion's scores on past as-of dates, next to the points score and the outcome.
 
@@ -65,6 +80,11 @@ def replay_backtest(
             reused) match an earlier replay by the champion's version takes that replay's
             probability and score instead of being scored again: the same model on the same
             features gives the same figures.
+        features: given ``lead_id`` and ``as_of_date`` of the rows to replay, their feature
+            rows in that order, in batches (each is scored and let go: the memory held does
+            not grow with the rows replayed); None when ``rows`` hold the features. With it,
+            ``rows`` need only :data:`BACKTEST_ROW_COLUMNS`, and rows that are reused are
+            never read whole.
 
     Returns:
         The columns of :data:`BACKTEST_SCHEMA`, in the order of ``rows``. Where the history
@@ -125,7 +145,13 @@ def replay_backtest(
         scored = replay & ~reuse
         to_replay = rows.filter(pl.Series(scored))
         if to_replay.height:
-            p = champion_probability(bundle, to_replay)
+            p = (
+                champion_probability(bundle, to_replay)
+                if features is None
+                else _replayed_in_batches(
+                    bundle, to_replay.select("lead_id", "as_of_date"), features
+                )
+            )
             probability[scored] = p
             score[scored] = to_score(p, bundle.reference, bundle.score_scale)  # type: ignore[arg-type]
         LOG.info(
@@ -164,6 +190,27 @@ def replay_backtest(
         pl.lit(run_id, pl.Utf8).alias("champion_run_id"),
     )
     return out.select(list(BACKTEST_SCHEMA)).cast(BACKTEST_SCHEMA)  # type: ignore[arg-type]
+
+
+def _replayed_in_batches(
+    bundle: ModelBundle,
+    wanted: pl.DataFrame,
+    features: Callable[[pl.DataFrame], Iterable[pl.DataFrame]],
+) -> np.ndarray:
+    """The champion's probability on the feature rows of ``wanted``, read in batches."""
+    parts: list[np.ndarray] = []
+    done = 0
+    for batch in features(wanted):
+        if not batch.select("lead_id", "as_of_date").equals(wanted.slice(done, batch.height)):
+            break
+        parts.append(champion_probability(bundle, batch))
+        done += batch.height
+    if done != wanted.height or sum(part.size for part in parts) != done:
+        raise MLInputError(
+            "the backtest's feature rows do not match the rows to replay (lead_id, "
+            "as_of_date, in order); check ml_backtest_rows for repeated keys."
+        )
+    return np.concatenate(parts)
 
 
 def _earlier_replays(

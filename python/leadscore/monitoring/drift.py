@@ -3,10 +3,14 @@
 :func:`drift_table` (``models/monitoring/ml_drift.py``): the PSI of every model feature and of
 the model's probability, between the champion's training window and the rows scored now,
 each marked ``ok``, ``watch`` or ``drift`` by the :class:`~leadscore.monitoring.bands.PsiBands`.
+What it measured of the reference (its bins, per feature) is in its table:
+:func:`reusable_reference` gives it back to the next build when the champion and the
+reference's rows are the same, so the reference is neither read nor scored again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
@@ -53,7 +57,14 @@ DRIFT_SCHEMA: dict[str, pl.DataType] = {
     "model_version": pl.Utf8,
     "reference_start": pl.Date,
     "reference_end": pl.Date,
+    # what the next build reuses (reusable_reference): the reference's fingerprint and the
+    # feature's reference bins (JSON)
+    "reference_fingerprint": pl.Utf8,
+    "reference_bins": pl.Utf8,
 }
+
+#: Columns of an earlier drift table that :func:`reusable_reference` reads.
+EARLIER_DRIFT_COLUMNS = ("feature", "model_version", "reference_fingerprint", "reference_bins")
 
 
 @dataclass(frozen=True)
@@ -177,6 +188,45 @@ def _categorical_counts(values: pl.Series, kept: list[str], seen: set[str]) -> n
     return counts
 
 
+def reference_bins(reference: pl.Series, kind: str, settings: DriftSettings) -> dict[str, Any]:
+    """What a current population is measured against: the reference's bins and counts.
+
+    ``kind`` is ``numeric`` (quantile bins of the reference: ``edges``) or ``categorical``
+    (one bin per frequent reference category, ``kept``, then ``(other)`` for the rest of the
+    categories ``seen``, ``(new)`` and ``(missing)``). Plain JSON values (:func:`measure`).
+    """
+    if kind == "numeric":
+        edges = numeric_edges(reference, settings.n_bins)
+        counts = _numeric_counts(reference, edges)
+        return {"kind": kind, "edges": edges.tolist(), "counts": counts.tolist()}
+    if kind == "categorical":
+        kept = categorical_buckets(reference, settings.max_categories, settings.min_category_share)
+        seen = sorted(reference.cast(pl.Utf8).drop_nulls().unique().to_list())
+        counts = _categorical_counts(reference, kept, set(seen))
+        return {"kind": kind, "kept": kept, "seen": seen, "counts": counts.tolist()}
+    raise MLInputError(f"feature kind must be 'numeric' or 'categorical'; got {kind!r}.")
+
+
+def measure(bins: dict[str, Any], current: pl.Series) -> tuple[float, int, str]:
+    """PSI of ``current`` against reference ``bins`` (:func:`reference_bins`), the number of
+    bins used, and the bin whose share moved most (text)."""
+    if bins["kind"] == "numeric":
+        edges = np.asarray(bins["edges"], dtype=np.float64)
+        cur_counts = _numeric_counts(current, edges)
+        labels = _numeric_labels(edges)
+    else:
+        cur_counts = _categorical_counts(current, bins["kept"], set(bins["seen"]))
+        labels = [*bins["kept"], OTHER, NEW, MISSING]
+    ref_counts = np.asarray(bins["counts"], dtype=np.float64)
+    value = psi(ref_counts, cur_counts)
+    ref_share = ref_counts / ref_counts.sum()
+    cur_share = cur_counts / cur_counts.sum()
+    moved = int(np.argmax(np.abs(cur_share - ref_share)))
+    shift = f"{labels[moved]}: {ref_share[moved]:.1%} -> {cur_share[moved]:.1%}"
+    used = int(((ref_counts > 0) | (cur_counts > 0)).sum())
+    return value, used, shift
+
+
 def feature_psi(
     reference: pl.Series, current: pl.Series, kind: str, settings: DriftSettings
 ) -> tuple[float, int, str]:
@@ -185,26 +235,7 @@ def feature_psi(
     ``kind`` is ``numeric`` (quantile bins of the reference) or ``categorical`` (one bin per
     frequent reference category, ``(other)``, ``(new)`` and ``(missing)``).
     """
-    if kind == "numeric":
-        edges = numeric_edges(reference, settings.n_bins)
-        ref_counts = _numeric_counts(reference, edges)
-        cur_counts = _numeric_counts(current, edges)
-        labels = _numeric_labels(edges)
-    elif kind == "categorical":
-        kept = categorical_buckets(reference, settings.max_categories, settings.min_category_share)
-        seen = set(reference.cast(pl.Utf8).drop_nulls().unique().to_list())
-        ref_counts = _categorical_counts(reference, kept, seen)
-        cur_counts = _categorical_counts(current, kept, seen)
-        labels = [*kept, OTHER, NEW, MISSING]
-    else:
-        raise MLInputError(f"feature kind must be 'numeric' or 'categorical'; got {kind!r}.")
-    value = psi(ref_counts, cur_counts)
-    ref_share = ref_counts / ref_counts.sum()
-    cur_share = cur_counts / cur_counts.sum()
-    moved = int(np.argmax(np.abs(cur_share - ref_share)))
-    shift = f"{labels[moved]}: {ref_share[moved]:.1%} -> {cur_share[moved]:.1%}"
-    used = int(((ref_counts > 0) | (cur_counts > 0)).sum())
-    return value, used, shift
+    return measure(reference_bins(reference, kind, settings), current)
 
 
 def _drift_kind(name: str, bundle: ModelBundle) -> str:
@@ -225,8 +256,100 @@ def importance_ranks(importance_json: str | None) -> dict[str, int]:
     return {item["feature"]: rank for rank, item in enumerate(ordered, start=1)}
 
 
+@dataclass(frozen=True)
+class Reference:
+    """What drift keeps of a reference population: enough to measure a current one against.
+
+    Attributes:
+        fingerprint: :func:`reference_fingerprint` of its rows (None: not reusable).
+        n_rows: how many rows it has.
+        bins: per feature, and for :data:`SCORE_FEATURE` (the champion's probability), the
+            :func:`reference_bins`.
+    """
+
+    fingerprint: str | None
+    n_rows: int
+    bins: dict[str, dict[str, Any]]
+
+
+def reference_fingerprint(fingerprints: pl.Series, settings: DriftSettings) -> str | None:
+    """One text for a reference population, in any row order: its rows' feature fingerprints
+    (``ml_drift_rows.feature_fingerprint``, a hash of the lead, the as-of date and every
+    feature) and the binning settings. None when it has no rows or a row has no fingerprint
+    (a warehouse without the hash): never reused then."""
+    if fingerprints.len() == 0 or fingerprints.null_count() > 0:
+        return None
+    digest = hashlib.sha256(np.sort(fingerprints.cast(pl.UInt64).to_numpy()).tobytes())
+    digest.update(
+        f"|{settings.n_bins}|{settings.max_categories}|{settings.min_category_share}".encode()
+    )
+    return digest.hexdigest()[:32]
+
+
+def reusable_reference(
+    earlier: pl.DataFrame | None,
+    champions: pl.DataFrame | None,
+    fingerprints: pl.Series,
+    settings: DriftSettings,
+) -> Reference | None:
+    """The reference an earlier build measured, when it is this build's.
+
+    Args:
+        earlier: the earlier build's drift table (:data:`EARLIER_DRIFT_COLUMNS`), or None.
+        champions: the ``ml_champion`` rows in rank order.
+        fingerprints: this build's reference rows' ``feature_fingerprint``.
+        settings: the binning (part of the fingerprint).
+
+    Returns:
+        The earlier reference when every row of ``earlier`` was measured for the champion's
+        version on a reference of the same fingerprint and holds the bins of the score and of
+        every feature of the champion; else None (the reference is read and scored again).
+    """
+    champion = first_champion(champions)
+    fingerprint = reference_fingerprint(fingerprints, settings)
+    if earlier is None or earlier.height == 0 or champion is None or fingerprint is None:
+        return None
+    if champion.get("model_bundle") is None or not set(EARLIER_DRIFT_COLUMNS) <= set(
+        earlier.columns
+    ):
+        return None
+    same = (pl.col("model_version") == champion["version_id"]) & (
+        pl.col("reference_fingerprint") == fingerprint
+    )
+    if earlier.filter(same & pl.col("reference_bins").is_not_null()).height != earlier.height:
+        return None
+    bins = {
+        feature: json.loads(text)
+        for feature, text in earlier.select("feature", "reference_bins").iter_rows()
+    }
+    if not {SCORE_FEATURE, *loads_bundle(champion["model_bundle"]).spec.names} <= set(bins):
+        return None
+    return Reference(fingerprint=fingerprint, n_rows=fingerprints.len(), bins=bins)
+
+
+def measured_reference(
+    reference: pl.DataFrame, bundle: ModelBundle, settings: DriftSettings
+) -> Reference:
+    """The bins of the champion's probability and of each of its features on ``reference``
+    (rows of ``ml_drift_rows``; their ``feature_fingerprint``, when present, makes it
+    reusable)."""
+    probability = pl.Series("p", champion_probability(bundle, reference))
+    bins = {SCORE_FEATURE: reference_bins(probability, "numeric", settings)}
+    for name in bundle.spec.names:
+        bins[name] = reference_bins(reference.get_column(name), _drift_kind(name, bundle), settings)
+    fingerprint = (
+        reference_fingerprint(reference.get_column("feature_fingerprint"), settings)
+        if "feature_fingerprint" in reference.columns
+        else None
+    )
+    return Reference(fingerprint=fingerprint, n_rows=reference.height, bins=bins)
+
+
 def drift_table(
-    rows: pl.DataFrame, champions: pl.DataFrame | None, settings: DriftSettings
+    rows: pl.DataFrame,
+    champions: pl.DataFrame | None,
+    settings: DriftSettings,
+    reference: Reference | None = None,
 ) -> pl.DataFrame:
     """PSI of each of the champion's features and of its probability, training window vs now.
 
@@ -237,6 +360,8 @@ def drift_table(
         champions: the ``ml_champion`` model ordered by ``champion_rank`` (the champion is
             the first row).
         settings: thresholds and binning.
+        reference: the reference as an earlier build measured it (:func:`reusable_reference`);
+            the ``reference`` rows of ``rows`` are then not read (they may be left out).
 
     Returns:
         One row per feature plus one row ``model_score`` (kind ``score``: the champion's
@@ -251,23 +376,28 @@ def drift_table(
         return pl.DataFrame(schema=DRIFT_SCHEMA)
     if "population" not in rows.columns:
         raise MLInputError("drift rows need a 'population' column (reference or current).")
-    reference = rows.filter(pl.col("population") == "reference")
     current = rows.filter(pl.col("population") == "current")
+    reference_rows = (
+        None if reference is not None else rows.filter(pl.col("population") == "reference")
+    )
+    n_reference = reference.n_rows if reference is not None else reference_rows.height
     LOG.info(
-        "drift: %s reference rows (as-of dates %s to %s) vs %s current rows",
-        f"{reference.height:,}",
+        "drift: %s reference rows (as-of dates %s to %s%s) vs %s current rows",
+        f"{n_reference:,}",
         champion["train_start"],
         champion["train_end"],
+        "; measured by an earlier build: the same model and rows" if reference is not None else "",
         f"{current.height:,}",
     )
-    if reference.height == 0 or current.height == 0:
+    if n_reference == 0 or current.height == 0:
         return pl.DataFrame(schema=DRIFT_SCHEMA)
     bundle = loads_bundle(champion["model_bundle"])
+    if reference is None:
+        reference = measured_reference(reference_rows, bundle, settings)
     ranks = importance_ranks(champion.get("importance"))
     records: list[dict[str, Any]] = []
-    ref_p = pl.Series("p", champion_probability(bundle, reference))
     cur_p = pl.Series("p", champion_probability(bundle, current))
-    score_psi, score_bins, score_shift = feature_psi(ref_p, cur_p, "numeric", settings)
+    score_psi, score_bins, score_shift = measure(reference.bins[SCORE_FEATURE], cur_p)
     records.append(
         {
             "feature": SCORE_FEATURE,
@@ -279,14 +409,11 @@ def drift_table(
         }
     )
     for name in bundle.spec.names:
-        kind = _drift_kind(name, bundle)
-        value, n_bins, shift = feature_psi(
-            reference.get_column(name), current.get_column(name), kind, settings
-        )
+        value, n_bins, shift = measure(reference.bins[name], current.get_column(name))
         records.append(
             {
                 "feature": name,
-                "feature_kind": kind,
+                "feature_kind": _drift_kind(name, bundle),
                 "psi": value,
                 "n_bins": n_bins,
                 "importance_rank": ranks.get(name),
@@ -295,12 +422,19 @@ def drift_table(
         )
     out = pl.DataFrame(records).with_columns(
         pl.col("psi").map_elements(settings.bands.status, return_dtype=pl.Utf8).alias("status"),
-        pl.lit(reference.height).alias("reference_rows"),
+        pl.lit(reference.n_rows).alias("reference_rows"),
         pl.lit(current.height).alias("current_rows"),
         pl.lit(champion["run_id"]).alias("champion_run_id"),
         pl.lit(champion["version_id"]).alias("model_version"),
         pl.lit(champion["train_start"], pl.Date).alias("reference_start"),
         pl.lit(champion["train_end"], pl.Date).alias("reference_end"),
+        pl.lit(reference.fingerprint, pl.Utf8).alias("reference_fingerprint"),
+        pl.col("feature")
+        .replace_strict(
+            {feature: json.dumps(bins) for feature, bins in reference.bins.items()},
+            return_dtype=pl.Utf8,
+        )
+        .alias("reference_bins"),
     )
     statuses = out.get_column("status").value_counts()
     LOG.info(
