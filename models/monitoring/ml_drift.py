@@ -2,7 +2,8 @@
 
 Thin: reads the champions (ml_champion, in rank order), this model's previous table (what it
 measured of the reference: the same champion on the same reference rows is not measured
-again) and the two populations (only the current one when the reference is reused), calls
+again), today's scores (ml_lead_scores: the champion's probabilities are not computed twice)
+and the two populations (only the current one when the reference is reused), calls
 leadscore.monitoring.drift.drift_table, returns its table.
 """
 
@@ -24,9 +25,10 @@ def model(dbt, session):
     settings = drift_settings(model_vars(dbt.config.get("meta")))
     champions = dbt.ref("ml_champion").order("champion_rank").pl()
     populations = dbt.ref("ml_drift_rows")
-    fingerprints = (
-        populations.filter("population = 'reference'").select("feature_fingerprint").pl()
-    )
+    # today's probabilities, when the champion gave them (and drift runs after scoring,
+    # not beside it: the two never hold their rows in memory at once)
+    scores = dbt.ref("ml_lead_scores").select("lead_id, probability, model_version").pl()
+    fingerprints = populations.filter("population = 'reference'").select("feature_fingerprint").pl()
     with log_to_dbt():  # its progress lines in dbt's console and log
         reference = reusable_reference(
             earlier_drift(dbt, session),
@@ -37,5 +39,5 @@ def model(dbt, session):
         if reference is not None:
             populations = populations.filter("population = 'current'")
         rows = populations.order("population, lead_id, as_of_date").pl()
-        drift = drift_table(rows, champions, settings, reference)
+        drift = drift_table(rows, champions, settings, reference, scores)
     return drift

@@ -216,6 +216,24 @@ def test_an_earlier_measure_of_the_same_reference_and_model_is_reused(
         again = drift_table(only_current, champions(runs), drift(), reference)
     assert "measured by an earlier build" in caplog.text
     assert again.equals(first)
+    # today's probabilities as scoring gave them (the champion's): not scored again
+    bundle = loads_bundle(runs.item(0, "model_bundle"))
+    probability, _, _ = predict_frame(bundle, prepare_features(current, bundle.spec))
+    scores = current.select("lead_id").with_columns(
+        pl.Series("probability", probability), pl.lit(bundle.version_id).alias("model_version")
+    )
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="leadscore.monitoring.drift"):
+        taken = drift_table(only_current, champions(runs), drift(), reference, scores.reverse())
+    assert "today's probabilities as ml_lead_scores gave them" in caplog.text
+    assert taken.equals(first)
+    marked = scores.with_columns(pl.col("probability") * 0 + 0.5)  # shows where it came from
+    score_row = pl.col("feature") == SCORE_FEATURE
+    moved = drift_table(only_current, champions(runs), drift(), reference, marked)
+    assert moved.filter(score_row)["psi"].item() != first.filter(score_row)["psi"].item()
+    # scored by another model, or a lead missing: scored again
+    for other in (marked.with_columns(pl.lit("lsm-other").alias("model_version")), marked.head(-1)):
+        assert drift_table(only_current, champions(runs), drift(), reference, other).equals(first)
     # one reference row changed, one missing, another model, other binning, no fingerprints,
     # a table of an earlier version: measured again
     changed = fingerprints.set(pl.Series([False] * (fingerprints.len() - 1) + [True]), 10**9)

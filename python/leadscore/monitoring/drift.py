@@ -350,6 +350,7 @@ def drift_table(
     champions: pl.DataFrame | None,
     settings: DriftSettings,
     reference: Reference | None = None,
+    scores: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """PSI of each of the champion's features and of its probability, training window vs now.
 
@@ -362,6 +363,9 @@ def drift_table(
         settings: thresholds and binning.
         reference: the reference as an earlier build measured it (:func:`reusable_reference`);
             the ``reference`` rows of ``rows`` are then not read (they may be left out).
+        scores: today's scores (``ml_lead_scores``: ``lead_id``, ``probability``,
+            ``model_version``); when the champion scored every current lead, its
+            probabilities are taken from there instead of scoring the leads again.
 
     Returns:
         One row per feature plus one row ``model_score`` (kind ``score``: the champion's
@@ -396,7 +400,9 @@ def drift_table(
         reference = measured_reference(reference_rows, bundle, settings)
     ranks = importance_ranks(champion.get("importance"))
     records: list[dict[str, Any]] = []
-    cur_p = pl.Series("p", champion_probability(bundle, current))
+    cur_p = _scored_probability(current, scores, bundle.version_id)
+    if cur_p is None:
+        cur_p = pl.Series("p", champion_probability(bundle, current))
     score_psi, score_bins, score_shift = measure(reference.bins[SCORE_FEATURE], cur_p)
     records.append(
         {
@@ -449,3 +455,22 @@ def drift_table(
         .cast(DRIFT_SCHEMA)  # type: ignore[arg-type]
         .sort(["feature_kind", "psi", "feature"], descending=[True, True, False])
     )
+
+
+def _scored_probability(
+    current: pl.DataFrame, scores: pl.DataFrame | None, version: str
+) -> pl.Series | None:
+    """The champion's probability of each current row as today's scoring gave it, or None
+    when a current lead was not scored by that model version."""
+    if scores is None or scores.height == 0:
+        return None
+    by_champion = scores.filter(pl.col("model_version") == version).select(
+        pl.col("lead_id").cast(pl.Utf8), pl.col("probability").cast(pl.Float64)
+    )
+    found = current.select(pl.col("lead_id").cast(pl.Utf8)).join(
+        by_champion, on="lead_id", how="left", maintain_order="left"
+    )
+    if found.height != current.height or found["probability"].null_count() > 0:
+        return None
+    LOG.info("drift: today's probabilities as ml_lead_scores gave them (the same model)")
+    return found["probability"].alias("p")
