@@ -9,7 +9,8 @@
     group the multiset of fingerprints: how many rows, which): a group
     whose rows are all unchanged is kept as staged; any other (holding a
     new, edited, removed or repeated row) is deleted, with the groups of
-    rows rejected as 'occurred_at in the future' (time moves on), and the
+    rows rejected as 'occurred_at in the future' whose time has come (a
+    row still in the future would be rejected again the same), and the
     model stages again every row of the groups it no longer holds
     (staged_rows_filter()). Groups, not single identities: counting 66M
     identities on both sides cost more than staging a few rows again. All
@@ -155,8 +156,9 @@
     {%- if execute -%}
         {#- what the model reads: the key of the rows it adds, and whether the
             table is kept (then it stages only leadscore_restaged) -#}
+        {%- set key = leadscore.staging_key() -%}
         {%- do run_query("create or replace temporary table leadscore_staging_key as"
-            ~ " select '" ~ leadscore.staging_key() ~ "' as staging_key,"
+            ~ " select '" ~ key ~ "' as staging_key,"
             ~ " false as keeps_rows, 56 as group_shift") -%}
     {%- endif -%}
     {%- if execute and is_incremental() -%}
@@ -173,7 +175,7 @@
                 {%- set why = "it holds no rows" -%}
             {%- elif found[1] < found[0] or found[2] != 1 -%}
                 {%- set why = "a build stopped while staging" -%}
-            {%- elif found[3] != leadscore.staging_key() -%}
+            {%- elif found[3] != key -%}
                 {%- set why = "its code, a setting or the activity_types seed changed" -%}
             {%- endif -%}
         {%- endif -%}
@@ -225,9 +227,12 @@
                     now_rows.n_rows is distinct from staged_rows.n_rows
                     or now_rows.total is distinct from staged_rows.total
                 union
+                -- rows rejected as in the future whose time has come
                 select {{ group }}
                 from {{ this }}
-                where rejection_reason = 'occurred_at in the future'
+                where
+                    rejection_reason = 'occurred_at in the future'
+                    and occurred_at <= current_timestamp
             {%- endset -%}
             {%- do run_query("create or replace temporary table leadscore_restaged as "
                 ~ changed) -%}
