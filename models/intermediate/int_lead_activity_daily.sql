@@ -1,22 +1,37 @@
 {#- One row per lead per day with activity, up to the score date: counts by
     kind (activity type and page category), device and time of day. The
     raw events are scanned once here; every window feature is computed
-    from this table. -#}
+    from this table.
+
+    Incremental: a build on yesterday's warehouse counts again only the
+    days whose activities changed (macros/keep_activity_days.sql, its
+    pre-hook); the rows equal a build from scratch. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ keep_activity_days() }}",
+) }}
 with
 
-activities as (
-    select * from {{ ref('stg_crm__activities') }}
-),
-
-score_date as (
-    select cutoff_at from {{ ref('int_score_date') }}
-),
-
 known as (
-    select activities.*
-    from activities
-    cross join score_date
-    where activities.occurred_at < score_date.cutoff_at
+    {{ known_activities() }}
+),
+
+-- the days to count (every day on a build from scratch) and their keys
+days as (
+    select
+        activity_date,
+        day_key
+    from leadscore_activity_days
+    where is_changed
+),
+
+to_count as (
+    select known.*
+    from known
+    inner join days
+        on cast(known.occurred_at as date) = days.activity_date
 ),
 
 daily as (
@@ -35,8 +50,12 @@ daily as (
             {{ engagement_condition() }}
             and (hour(occurred_at) >= 18 or hour(occurred_at) < 6)
         ) as n_engaged_evening
-    from known
+    from to_count
     group by 1, 2
 )
 
-select * from daily
+select
+    daily.*,
+    days.day_key
+from daily
+inner join days on daily.activity_date = days.activity_date

@@ -21,6 +21,7 @@ def _compare_tables(database: Path, fresh: Path) -> None:
     equals a fresh build's."""
     for table, order in (
         ("staging.base_crm__activities", "all"),
+        ("intermediate.int_lead_activity_daily", "lead_id, activity_date"),
         ("intermediate.int_lead_activity_weekly", "lead_id, week_index"),
         ("intermediate.int_lead_behaviour", "lead_id, as_of_date, is_at_creation"),
         ("features.lead_features", "lead_id, as_of_date, is_at_creation"),
@@ -43,6 +44,20 @@ def _assert_staged_again(log: str, groups: int) -> None:
     kept, differ, _, again = (int(n.replace(",", "")) for n in found.groups())
     assert differ == groups
     assert again <= 20 * groups < kept
+
+
+def _assert_days_counted(log: str, least: int, most: int) -> None:
+    """The daily activity table kept its days and counted again only a few: from `least`
+    to `most`, not all."""
+    found = re.search(
+        r"int_lead_activity_daily kept ([\d,]+) of ([\d,]+) days of activity; counting "
+        r"([\d,]+) again",
+        log,
+    )
+    assert found, log[-4000:]
+    kept, days, again = (int(n.replace(",", "")) for n in found.groups())
+    assert least <= again <= most < kept
+    assert kept + again == days
 
 
 def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Path) -> None:
@@ -92,6 +107,7 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     ]
     log = build(later, crm, daily)
     _assert_staged_again(log, groups=3)  # the day's three activities, not the whole export
+    _assert_days_counted(log, least=1, most=1)  # that day's activity, now known
     assert "leadscore: int_lead_activity_weekly kept" in log
     assert "leadscore: int_lead_behaviour kept" in log
     newcomer_rows = (
@@ -116,6 +132,7 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     assert query(daily, at_week_end) == [(0,)]  # it left the funnel the week before
     assert "leadscore: int_lead_activity_weekly kept" in log
     assert "leadscore: int_lead_behaviour rebuilt" in log
+    _assert_days_counted(log, least=0, most=0)  # no activity changed, none on that day
     fresh = tmp_path / "fresh-2.duckdb"
     build(day, crm, fresh)
     _compare_tables(daily, fresh)
@@ -131,6 +148,7 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     crm["activities"].append(dict(repeated, occurred_at=f"{earlier:%Y-%m-%d %H:%M:%S}"))
     log = build(day, crm, daily)
     _assert_staged_again(log, groups=4)
+    _assert_days_counted(log, least=2, most=5)  # the late, edited, dropped, repeated ones
     assert "leadscore: int_lead_activity_weekly rebuilt" in log
     assert "leadscore: int_lead_behaviour rebuilt" in log
     fresh = tmp_path / "fresh-3.duckdb"
@@ -166,4 +184,73 @@ def test_staged_activities_from_an_earlier_version_are_staged_again_whole(
     assert query(upgraded, sql) == query(fresh, sql)
     result = run_dbt(staging, upgraded, variables)
     assert "base_crm__activities kept" in result.stdout
+    assert query(upgraded, sql) == query(fresh, sql)
+
+
+def test_activities_in_the_future_are_staged_again_only_when_their_time_comes(
+    tmp_path: Path,
+) -> None:
+    """An activity rejected as 'occurred_at in the future' is not staged again on every
+    build (it would be rejected the same); once its time has come (here: a staged row
+    marked as rejected so, as a build before its time left it) its group is staged again,
+    and the table equals a build from scratch."""
+    crm, _ = _crm(seed=13, week_end=WEEK_ENDS["sunday"])
+    crm["activities"].append(
+        dict(crm["activities"][0], activity_id="A-later", occurred_at="2099-01-01 10:00:00")
+    )
+    folder = _write(tmp_path / "crm", crm)
+    staging = ["run", "--select", "base_crm__activities"]
+    variables = {"raw_data_path": str(folder), "score_date": str(SCORE_DATE)}
+    daily, fresh = tmp_path / "daily.duckdb", tmp_path / "fresh.duckdb"
+    for database in (daily, fresh):
+        assert run_dbt(["seed"], database, variables).returncode == 0
+        assert run_dbt(staging, database, variables).returncode == 0
+    rejected = "select activity_id, rejection_reason from staging.base_crm__activities"
+    rejected += " where rejection_reason = 'occurred_at in the future'"
+    assert query(daily, rejected) == [("A-later", "occurred_at in the future")]
+    result = run_dbt(staging, daily, variables)
+    assert result.returncode == 0, result.stdout[-4000:]
+    _assert_staged_again(result.stdout, groups=0)  # still in the future: kept as it is
+    came = crm["activities"][1]["activity_id"]
+    with duckdb.connect(str(daily)) as connection:
+        connection.execute(
+            "update staging.base_crm__activities"
+            " set rejection_reason = 'occurred_at in the future'"
+            f" where activity_id = '{came}'"
+        )
+    result = run_dbt(staging, daily, variables)
+    assert result.returncode == 0, result.stdout[-4000:]
+    _assert_staged_again(result.stdout, groups=1)
+    sql = "select * from staging.base_crm__activities order by all"
+    assert query(daily, sql) == query(fresh, sql)
+
+
+def test_daily_activity_from_an_earlier_version_is_counted_again_whole(tmp_path: Path) -> None:
+    """A build on an unchanged export keeps every day of the daily activity table; a table
+    an earlier version built (no day_key) is counted again whole on the next build, says
+    so, and then equals a build from scratch."""
+    crm, _ = _crm(seed=14, week_end=WEEK_ENDS["sunday"])
+    folder = _write(tmp_path / "crm", crm)
+    daily = ["run", "--select", "+int_lead_activity_daily"]
+    variables = {"raw_data_path": str(folder), "score_date": str(SCORE_DATE)}
+    upgraded, fresh = tmp_path / "upgraded.duckdb", tmp_path / "fresh.duckdb"
+    for database in (upgraded, fresh):
+        assert run_dbt(["seed"], database, variables).returncode == 0
+        assert run_dbt(daily, database, variables).returncode == 0
+    result = run_dbt(daily, upgraded, variables)
+    assert result.returncode == 0, result.stdout[-4000:]
+    found = re.search(
+        r"int_lead_activity_daily kept ([\d,]+) of \1 days of activity; counting 0 ", result.stdout
+    )
+    assert found and int(found.group(1)) > 20, result.stdout[-4000:]
+    with duckdb.connect(str(upgraded)) as connection:  # what the earlier version left
+        connection.execute("alter table intermediate.int_lead_activity_daily drop column day_key")
+    result = run_dbt(daily, upgraded, variables)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert re.search(
+        r"int_lead_activity_daily kept 0 of ([\d,]+) days of activity; counting "
+        r"\1 again \(.*: a table without day_key\)",
+        result.stdout,
+    ), result.stdout[-4000:]
+    sql = "select * from intermediate.int_lead_activity_daily order by all"
     assert query(upgraded, sql) == query(fresh, sql)
