@@ -28,13 +28,14 @@ def model(dbt, session):
     # today's probabilities, when the champion gave them (and drift runs after scoring,
     # not beside it: the two never hold their rows in memory at once)
     scores = dbt.ref("ml_lead_scores").select("lead_id, probability, model_version").pl()
-    fingerprints = populations.filter("population = 'reference'").select("feature_fingerprint").pl()
+
+    def fingerprints():  # the reference rows' fingerprints, read only to compare
+        reference = populations.filter("population = 'reference'")
+        return reference.select("feature_fingerprint").pl().get_column("feature_fingerprint")
+
     with log_to_dbt():  # its progress lines in dbt's console and log
         reference = reusable_reference(
-            earlier_drift(dbt, session),
-            champions,
-            fingerprints.get_column("feature_fingerprint"),
-            settings,
+            earlier_drift(dbt, session), champions, fingerprints, settings
         )
         if reference is not None:
             populations = populations.filter("population = 'current'")

@@ -254,6 +254,18 @@ def test_an_earlier_measure_of_the_same_reference_and_model_is_reused(
         (None, fingerprints, drift()),
     ):
         assert reusable_reference(later, champions(runs), prints, settings) is None
+    # the fingerprints are read (a function) only to compare: not for a new champion's
+    # reference, which is measured again whole
+    read = []
+
+    def reading(prints: pl.Series):
+        return lambda: read.append(len(prints)) or prints
+
+    assert reusable_reference(other_model, champions(runs), reading(fingerprints), drift()) is None
+    assert reusable_reference(None, champions(runs), reading(fingerprints), drift()) is None
+    assert read == []
+    reused = reusable_reference(earlier, champions(runs), reading(fingerprints), drift())
+    assert reused == reference and read == [fingerprints.len()]
     # without fingerprints the table says so, and the next build measures again
     unmarked = drift_table(rows.drop("feature_fingerprint"), champions(runs), drift())
     assert unmarked["reference_fingerprint"].null_count() == unmarked.height

@@ -14,7 +14,7 @@ import hashlib
 import itertools
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -289,7 +289,7 @@ def reference_fingerprint(fingerprints: pl.Series, settings: DriftSettings) -> s
 def reusable_reference(
     earlier: pl.DataFrame | None,
     champions: pl.DataFrame | None,
-    fingerprints: pl.Series,
+    fingerprints: pl.Series | Callable[[], pl.Series],
     settings: DriftSettings,
 ) -> Reference | None:
     """The reference an earlier build measured, when it is this build's.
@@ -297,7 +297,9 @@ def reusable_reference(
     Args:
         earlier: the earlier build's drift table (:data:`EARLIER_DRIFT_COLUMNS`), or None.
         champions: the ``ml_champion`` rows in rank order.
-        fingerprints: this build's reference rows' ``feature_fingerprint``.
+        fingerprints: this build's reference rows' ``feature_fingerprint``, or a function
+            that reads them: called only when ``earlier`` measured the champion's version
+            (a new champion is measured again without them being read).
         settings: the binning (part of the fingerprint).
 
     Returns:
@@ -306,12 +308,18 @@ def reusable_reference(
         every feature of the champion; else None (the reference is read and scored again).
     """
     champion = first_champion(champions)
-    fingerprint = reference_fingerprint(fingerprints, settings)
-    if earlier is None or earlier.height == 0 or champion is None or fingerprint is None:
+    if earlier is None or earlier.height == 0 or champion is None:
         return None
     if champion.get("model_bundle") is None or not set(EARLIER_DRIFT_COLUMNS) <= set(
         earlier.columns
     ):
+        return None
+    if earlier.filter(pl.col("model_version") == champion["version_id"]).height != earlier.height:
+        return None  # measured for another model
+    if callable(fingerprints):
+        fingerprints = fingerprints()
+    fingerprint = reference_fingerprint(fingerprints, settings)
+    if fingerprint is None:
         return None
     same = (pl.col("model_version") == champion["version_id"]) & (
         pl.col("reference_fingerprint") == fingerprint
