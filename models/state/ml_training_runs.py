@@ -1,8 +1,8 @@
 """One row per build: whether a model was trained and promoted, and why.
 
-Thin: reads the labelled panel, the earlier runs, the preflight's counts for other horizons
-and the previous build's monitoring alerts, calls leadscore.ml.lifecycle.training_run,
-returns its one row (appended). Its progress lines (leadscore.progress) show in dbt's console
+Thin: reads the labelled panel (its keys and labels; its features only when it trains), the
+earlier runs, the preflight's counts for other horizons and the previous build's monitoring
+alerts, calls leadscore.ml.lifecycle.training_run, returns its one row (appended). Its progress lines (leadscore.progress) show in dbt's console
 and log while it runs.
 
 Monitoring feeds back into retraining: when the previous build raised an alert (calibration,
@@ -34,7 +34,10 @@ def previous_alerts(dbt):
 def model(dbt, session):
     values = model_vars(dbt.config.get("meta"))
     settings = lifecycle_settings(values)
-    panel = dbt.ref("ml_training_panel").order("lead_id, as_of_date").pl()
+    # the decision reads the keys and labels; the features only when it trains
+    panel_rows = dbt.ref("ml_training_panel").order("lead_id, as_of_date")
+    keys = settings.train.features
+    panel = panel_rows.select(", ".join((keys.id_column, keys.date_column, keys.label_column))).pl()
     score_date = dbt.ref("int_score_date").pl().item(0, "score_date")
     previous = None
     if dbt.is_incremental:
@@ -55,5 +58,6 @@ def model(dbt, session):
             ran_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
             alert=alert,
             horizons=horizons,
+            whole_panel=panel_rows.pl,
         )
     return run

@@ -508,3 +508,30 @@ def test_a_run_that_can_learn_gives_no_advice(
     assert "advice" not in checks
     assert set(checks["periods"]) == {"train", "calibration", "test"}
     assert all(p["converted_leads"] > 0 for p in checks["periods"].values())
+
+
+def test_the_features_are_read_only_when_the_run_trains(
+    panel: pl.DataFrame, score_date: dt.date, first_run: pl.DataFrame
+) -> None:
+    """Given the panel's keys and labels and a reader of the whole panel, a run that keeps
+    the champion never reads the features, and one that trains reads them once and records
+    what a run given the whole panel records; a whole panel that is not the one counted is a
+    failed run that says so, not another sample."""
+    keys = panel.select("lead_id", "as_of_date", "label")
+    read = []
+
+    def whole(rows: pl.DataFrame = panel):
+        return lambda: read.append(rows.height) or rows
+
+    fresh = lifecycle(min_labelled=200, retrain_min_new_conversions=10**6, train=LOGISTIC)
+    later = RAN_AT + dt.timedelta(days=1)
+    kept = training_run(keys, first_run, fresh, score_date, later, whole_panel=whole())
+    assert kept.item(0, "action") == "kept_champion" and read == []
+    settings = lifecycle(min_labelled=200, train=LOGISTIC)
+    trained = training_run(keys, None, settings, score_date, RAN_AT, whole_panel=whole())
+    assert read == [panel.height]
+    written = ["ran_at", "model_bundle"]  # when, and the bundle's zip stamps
+    assert trained.drop(written).equals(first_run.drop(written))
+    failed = training_run(keys, None, settings, score_date, RAN_AT, whole_panel=whole(panel[1:]))
+    assert failed.item(0, "action") == "failed"
+    assert "not the one counted" in failed.item(0, "action_reason")

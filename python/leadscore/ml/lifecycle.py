@@ -20,14 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from leadscore.ml.bundle import dumps_bundle, loads_bundle
-from leadscore.ml.config import ScoringConfig, TrainConfig
+from leadscore.ml.config import FeatureConfig, ScoringConfig, TrainConfig
 from leadscore.ml.errors import MLInputError
 from leadscore.ml.metrics import Metrics, evaluate_scores
 from leadscore.ml.policy import (
@@ -253,6 +253,7 @@ def training_run(
     ran_at: dt.datetime,
     alert: AlertCheck | None = None,
     horizons: pl.DataFrame | None = None,
+    whole_panel: Callable[[], pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """Decide, train and promote for one build; return its run record.
 
@@ -274,6 +275,10 @@ def training_run(
             raised makes policy ``auto`` retrain, and the run's reason names it.
         horizons: ``ml_training_preflight``: labelled and converted leads per candidate
             horizon and look-back, for the advice a run that cannot learn gives.
+        whole_panel: reads the panel with its features, the same rows in the same order;
+            None when ``panel`` holds them. With it, ``panel`` need only the id, date and
+            label columns (all the decision reads), and a build that does not train never
+            reads the features.
     """
     # a champion that cannot be loaded is marked unusable first (rows of their own), and the
     # previous usable model is the champion this run decides against
@@ -282,7 +287,9 @@ def training_run(
         previous_runs = (
             marks if previous_runs is None else pl.concat([previous_runs, marks], how="diagonal")
         )
-    run = _training_run(panel, previous_runs, settings, score_date, ran_at, alert, horizons)
+    run = _training_run(
+        panel, previous_runs, settings, score_date, ran_at, alert, horizons, whole_panel
+    )
     run = _pinned(run, settings.champion_version)
     if not marks.height:
         return run
@@ -290,6 +297,20 @@ def training_run(
     warnings = [*marks.get_column("warning").to_list(), run.item(0, "warning")]
     run = run.with_columns(pl.lit(" ".join(w for w in warnings if w)).alias("warning"))
     return pl.concat([marks, run])
+
+
+def _with_features(labelled: pl.DataFrame, whole: pl.DataFrame, fc: FeatureConfig) -> pl.DataFrame:
+    """The labelled rows of the panel read whole: the rows the decision counted, now with
+    their features (a panel that changed in between is an error, not another sample)."""
+    whole = whole.filter(pl.col(fc.label_column).is_not_null())
+    keys = [fc.id_column, fc.date_column, fc.label_column]
+    if not whole.select(keys).equals(labelled.select(keys)):
+        raise MLInputError(
+            f"the training panel read with its features ({whole.height:,} labelled rows) is "
+            f"not the one counted ({labelled.height:,}): did ml_training_panel change while "
+            "the build ran?"
+        )
+    return whole
 
 
 def _pinned(run: pl.DataFrame, pinned: str | None) -> pl.DataFrame:
@@ -320,6 +341,7 @@ def _training_run(
     ran_at: dt.datetime,
     alert: AlertCheck | None,
     horizons: pl.DataFrame | None,
+    whole_panel: Callable[[], pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """:func:`training_run` once unusable champions are marked: its one row."""
     watch = Stopwatch()
@@ -428,6 +450,8 @@ def _training_run(
         else "Every lead is scored by the points rules (seeds/points_rules.csv)."
     )
     try:
+        if whole_panel is not None:
+            labelled = _with_features(labelled, whole_panel(), settings.train.features)
         result = train_model(labelled, ran_at, settings.train)
         # a champion that is old or alerting yields to a challenger within tolerance; a
         # sound one only to a challenger better by the margin
