@@ -14,7 +14,13 @@ import pytest
 from leadscore.ml.bundle import dumps_bundle, loads_bundle
 from leadscore.ml.candidates import build_pipeline
 from leadscore.ml.config import FeatureConfig, ModelParams
-from leadscore.ml.explain import Explainer, TreePaths, build_explainer, contributions
+from leadscore.ml.explain import (
+    Explainer,
+    TreePaths,
+    build_explainer,
+    contributions,
+    log_odds_and_contributions,
+)
 from leadscore.ml.features import FeatureSpec, infer_feature_spec, prepare_features
 from sklearn.pipeline import Pipeline
 from synthetic_panel import make_synthetic_panel
@@ -76,6 +82,22 @@ def test_contributions_add_up_to_the_log_odds_above_the_baseline(kind: str, data
         used = np.abs(contrib).sum(axis=0) > 0
         assert used[: len(spec.categorical)].any()
         assert used[spec.names.index("days_since_last_demo_request")]
+
+
+@pytest.mark.parametrize("kind", ["logistic", "hgb"])
+def test_the_log_odds_and_contributions_of_one_walk_are_the_models_own(kind: str, data) -> None:
+    """Scoring takes the trees' log-odds from the leaves it walks to for the contributions:
+    the same figures as decision_function to the last bit (and the same contributions),
+    odd rows included; the logistic model's are its own as before."""
+    spec, X, y = data
+    pipe, _ = fitted(kind, spec, X, y)
+    rows = pl.concat([X, odd_rows(X, spec)])
+    t = np.asarray(pipe.named_steps["preprocess"].transform(rows), dtype=np.float64)
+    explainer = build_explainer(pipe, spec, t)
+    raw, contrib = log_odds_and_contributions(explainer, pipe.named_steps["model"], t)
+    want_contrib, want_raw = explain(pipe, explainer, t)
+    assert np.array_equal(raw, want_raw)
+    assert np.array_equal(contrib, want_contrib)
 
 
 def test_linear_a_one_feature_difference_is_credited_to_that_feature(data) -> None:

@@ -148,6 +148,23 @@ def build_explainer(
     )
 
 
+def log_odds_and_contributions(
+    explainer: Explainer, model: Any, transformed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The model's log-odds (``decision_function``) and the contributions of the same rows.
+
+    For trees both come from one walk down the trees (the leaf each row reaches in each),
+    the log-odds to the last bit of ``decision_function``'s; for the other kinds, the
+    log-odds and then :func:`contributions`.
+    """
+    if explainer.kind == "tree_path":
+        paths = TreePaths.of(model)
+        leaves = paths.leaves(transformed)
+        return paths.log_odds(leaves), paths.contributions_of(leaves)
+    raw = np.asarray(model.decision_function(transformed), dtype=np.float64)
+    return raw, contributions(explainer, model, transformed, raw)
+
+
 def contributions(
     explainer: Explainer, model: Any, transformed: np.ndarray, raw: np.ndarray
 ) -> np.ndarray:
@@ -196,12 +213,16 @@ class TreePaths:
         path: sparse (all leaves x features): for each leaf (numbered over all trees), the
             change of expected value credited to each feature on the way from the root.
         leaf_finders: per tree, a copy of its predictor whose leaves return their leaf number.
+        raw_baseline: the model's ``_baseline_prediction`` (where its log-odds start).
+        leaf_values: each leaf's value (numbered over all trees), what the tree adds.
     """
 
     baseline: float
     path: sp.csr_matrix
     leaf_finders: tuple[TreePredictor, ...]
     model: Any
+    raw_baseline: float
+    leaf_values: np.ndarray
 
     @classmethod
     def of(cls, model: Any) -> TreePaths:
@@ -213,7 +234,8 @@ class TreePaths:
         cols: list[np.ndarray] = []
         vals: list[np.ndarray] = []
         finders: list[TreePredictor] = []
-        baseline = float(np.ravel(model._baseline_prediction)[0])
+        baseline = raw_baseline = float(np.ravel(model._baseline_prediction)[0])
+        values: list[np.ndarray] = []
         offset = 0
         for (predictor,) in model._predictors:
             nodes = predictor.nodes
@@ -224,6 +246,9 @@ class TreePaths:
             vals.append(leaf_vals)
             numbered = nodes.copy()
             leaves = np.flatnonzero(nodes["is_leaf"])
+            value = np.empty(leaves.size, dtype=np.float64)
+            value[leaf_of_node[leaves]] = nodes["value"][leaves]
+            values.append(value)
             numbered["value"][leaves] = leaf_of_node[leaves] + offset
             finders.append(
                 TreePredictor(
@@ -235,7 +260,14 @@ class TreePaths:
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
             shape=(offset, n_features),
         )
-        return cls(baseline=baseline, path=path, leaf_finders=tuple(finders), model=model)
+        return cls(
+            baseline=baseline,
+            path=path,
+            leaf_finders=tuple(finders),
+            model=model,
+            raw_baseline=raw_baseline,
+            leaf_values=np.concatenate(values) if values else np.empty(0),
+        )
 
     def leaves(self, transformed: np.ndarray) -> np.ndarray:
         """The leaf number (over all trees) each row reaches in each tree (n_rows x n_trees)."""
@@ -247,9 +279,21 @@ class TreePaths:
             out[:, t] = finder.predict(X, known, f_idx_map, n_threads)
         return out
 
+    def log_odds(self, leaves: np.ndarray) -> np.ndarray:
+        """The model's log-odds (``decision_function``) from the leaves the rows reach: the
+        baseline plus each tree's leaf value, added tree by tree as scikit-learn adds them
+        (the same figures to the last bit), without walking the trees again."""
+        raw = np.full(leaves.shape[0], self.raw_baseline, dtype=np.float64)
+        for t in range(leaves.shape[1]):
+            raw += self.leaf_values[leaves[:, t]]
+        return raw
+
     def contributions(self, transformed: np.ndarray) -> np.ndarray:
         """Per-row, per-feature contributions; each row sums to log-odds minus baseline."""
-        leaves = self.leaves(transformed)
+        return self.contributions_of(self.leaves(transformed))
+
+    def contributions_of(self, leaves: np.ndarray) -> np.ndarray:
+        """:meth:`contributions` from the leaves the rows reach (:meth:`leaves`)."""
         n, n_trees = leaves.shape
         which = sp.csr_matrix(
             (

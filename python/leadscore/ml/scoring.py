@@ -21,7 +21,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from leadscore.ml.bundle import ModelBundle
 from leadscore.ml.config import FeatureConfig, ScoreScale, ScoringConfig
 from leadscore.ml.errors import MLInputError
-from leadscore.ml.explain import contributions
+from leadscore.ml.explain import log_odds_and_contributions
 from leadscore.ml.features import FeatureSpec, labelled_rows, prepare_features
 from leadscore.ml.metrics import Evaluation, evaluate_scores
 from leadscore.ml.reasons import choose_reasons, is_profile_feature
@@ -50,10 +50,16 @@ def predict_frame(
     bundle: ModelBundle, X: pl.DataFrame
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (calibrated probability, base log-odds, preprocessed matrix) for prepared rows."""
-    base = bundle.base_pipeline
-    transformed = np.asarray(base.named_steps["preprocess"].transform(X), dtype=np.float64)
-    raw = np.asarray(base.named_steps["model"].decision_function(transformed), dtype=np.float64)
+    transformed = _preprocessed(bundle, X)
+    model = bundle.base_pipeline.named_steps["model"]
+    raw = np.asarray(model.decision_function(transformed), dtype=np.float64)
     return calibrated_probability(bundle.model, raw), raw, transformed
+
+
+def _preprocessed(bundle: ModelBundle, X: pl.DataFrame) -> np.ndarray:
+    """The prepared rows through the bundle's preprocessing (what its model reads)."""
+    preprocess = bundle.base_pipeline.named_steps["preprocess"]
+    return np.asarray(preprocess.transform(X), dtype=np.float64)
 
 
 def score_leads(
@@ -132,10 +138,13 @@ def _score_batch(
     X = prepare_features(rows, bundle.spec)
     n = X.height
     if n:
-        probability, raw, transformed = predict_frame(bundle, X)
-        contrib = contributions(
-            bundle.explainer, bundle.base_pipeline.named_steps["model"], transformed, raw
+        # the log-odds and the contributions from one walk down the trees
+        raw, contrib = log_odds_and_contributions(
+            bundle.explainer,
+            bundle.base_pipeline.named_steps["model"],
+            _preprocessed(bundle, X),
         )
+        probability = calibrated_probability(bundle.model, raw)
     else:
         probability = np.empty(0)
         contrib = np.empty((0, len(bundle.spec.names)))
