@@ -38,3 +38,11 @@
         {{ column_name }} < {{ min_value }}
         or {{ column_name }} > {{ max_value }}
 {% endtest %}
+
+
+{#- The column is null (on the rows of the test's `where` config). -#}
+{% test is_null(model, column_name) %}
+    select {{ column_name }}
+    from {{ model }}
+    where {{ column_name }} is not null
+{% endtest %}

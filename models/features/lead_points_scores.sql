@@ -1,6 +1,8 @@
 {#- The classic points score, for every row of lead_features (scoring and
     training rows alike, so it can be compared with the learned model on
-    the same leads). Rules come from the points_rules seed:
+    the same leads), with its reasons on the score date's rows (what
+    scoring shows; training and backtests read the score alone). Rules come
+    from the points_rules seed:
     - behaviour rules: points per occurrence of an activity kind, each
       occurrence decayed by its age (half-life var engagement_half_life_days),
       capped per rule at max_points;
@@ -38,6 +40,7 @@ rule_points as (
     select
         lead_id,
         as_of_date,
+        is_score_date,
         {%- for rule in rules %}
         {%- if rule.rule_type == 'behaviour' %}
         {{ 'least' if rule.points >= 0 else 'greatest' }}(
@@ -59,6 +62,7 @@ totals as (
     select
         rule_points.lead_id,
         rule_points.as_of_date,
+        rule_points.is_score_date,
         0
         {%- for rule in rules if rule.rule_type == 'fit' %}
         + points_{{ rule.rule }}
@@ -67,7 +71,10 @@ totals as (
         {%- for rule in rules if rule.rule_type != 'fit' %}
         + points_{{ rule.rule }}
         {%- endfor %} as engagement_points_raw,
-        list_sort(
+        -- the reasons only where scoring shows them (the score date's rows):
+        -- ranking every rule's text on millions of training rows was most
+        -- of this model's time
+        case when rule_points.is_score_date then list_sort(
             list_filter(
                 [
                     {%- for rule in rules %}
@@ -81,13 +88,14 @@ totals as (
                 ],
                 lambda reason_points: reason_points.rank <= -0.5
             )
-        ) as ranked_reasons
+        ) end as ranked_reasons
     from rule_points
 )
 
 select
     lead_id,
     as_of_date,
+    is_score_date,
     cast(round(
         100.0 * least(
             greatest(fit_points_raw + engagement_points_raw, 0),
@@ -108,10 +116,10 @@ select
     ) as integer) as engagement_score,
     cast(round(engagement_points_raw) as integer) as engagement_points,
     -- a lead no rule gives points to still says why it scores what it does
-    coalesce(
+    case when is_score_date then coalesce(
         ranked_reasons[1].reason,
         '− Nothing the points rules look for yet (no activity or profile match)'
-    ) as points_reason_1,
+    ) end as points_reason_1,
     ranked_reasons[2].reason as points_reason_2,
     ranked_reasons[3].reason as points_reason_3
 from totals
