@@ -1,9 +1,9 @@
 {#- int_lead_activity_daily's days kept from one build to the next.
 
-    The table is incremental. Every row carries day_key: an md5 of the
-    model's compiled code (every macro, var and seed it renders; not the
-    database's name) and of the activities it counts on that day (how
-    many, and the sum of each row's hash: order-free). The pre-hook
+    The table is incremental. Every row carries day_key: a hash of the
+    md5 of the model's compiled code (every macro, var and seed it
+    renders; not the database's name) and of the activities it counts on
+    that day (how many, and the sum of each row's hash: order-free). The pre-hook
     keep_activity_days() computes today's key of every day with activity
     (one scan of the known activities, a group per day; no counting per
     lead) and compares it with the table's:
@@ -48,12 +48,12 @@
             now_days as (
                 select
                     cast(occurred_at as date) as activity_date,
-                    md5(concat_ws(
-                        '|',
+                    -- a number, not an md5 text: carried on every row
+                    hash(
                         '{{ local_md5(code) }}',
                         count(*),
                         sum(cast(hash(known) as hugeint))
-                    )) as day_key
+                    ) as day_key
                 from known
                 group by 1
             )
@@ -76,7 +76,9 @@
             select
                 now_days.activity_date,
                 now_days.day_key,
-                kept_days.day_key is distinct from now_days.day_key as is_changed
+                -- (as text: a table of an earlier version may hold other keys)
+                cast(kept_days.day_key as varchar)
+                is distinct from cast(now_days.day_key as varchar) as is_changed
             from now_days
             left join kept_days on now_days.activity_date = kept_days.activity_date
             {%- else %}
