@@ -2,8 +2,8 @@
 
 Thin: reads the labelled panel (its keys and labels; its features only when it trains), the
 earlier runs, the preflight's counts for other horizons and the previous build's monitoring
-alerts, calls leadscore.ml.lifecycle.training_run, returns its one row (appended). Its progress lines (leadscore.progress) show in dbt's console
-and log while it runs.
+alerts, calls leadscore.ml.lifecycle.training_run, returns its one row (appended). Its
+progress lines (leadscore.progress) show in dbt's console and log while it runs.
 
 Monitoring feeds back into retraining: when the previous build raised an alert (calibration,
 AUC or drift; table model_health_alert_history) for the model that is still champion,
