@@ -156,6 +156,21 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     _compare_tables(daily, fresh)
 
 
+def _two_warehouses(
+    tmp_path: Path, crm: dict, select: str, names: tuple[str, str]
+) -> tuple[list[str], dict, Path, Path]:
+    """The export written and `select` run on two warehouses from the same seeds: one to
+    build on, one to compare with. Returns the dbt command, its vars and the two paths."""
+    folder = _write(tmp_path / "crm", crm)
+    command = ["run", "--select", select]
+    variables = {"raw_data_path": str(folder), "score_date": str(SCORE_DATE)}
+    first, second = (tmp_path / f"{name}.duckdb" for name in names)
+    for database in (first, second):
+        assert run_dbt(["seed"], database, variables).returncode == 0
+        assert run_dbt(command, database, variables).returncode == 0
+    return command, variables, first, second
+
+
 def test_staged_activities_from_an_earlier_version_are_staged_again_whole(
     tmp_path: Path,
 ) -> None:
@@ -163,13 +178,9 @@ def test_staged_activities_from_an_earlier_version_are_staged_again_whole(
     identity or key) upgrades on the next build: the table is staged again whole, says so,
     and then equals a build from scratch; the build after that keeps it."""
     crm, _ = _crm(seed=12, week_end=WEEK_ENDS["sunday"])
-    folder = _write(tmp_path / "crm", crm)
-    staging = ["run", "--select", "base_crm__activities"]
-    variables = {"raw_data_path": str(folder), "score_date": str(SCORE_DATE)}
-    upgraded, fresh = tmp_path / "upgraded.duckdb", tmp_path / "fresh.duckdb"
-    for database in (upgraded, fresh):
-        assert run_dbt(["seed"], database, variables).returncode == 0
-        assert run_dbt(staging, database, variables).returncode == 0
+    staging, variables, upgraded, fresh = _two_warehouses(
+        tmp_path, crm, "base_crm__activities", ("upgraded", "fresh")
+    )
     with duckdb.connect(str(upgraded)) as connection:  # what the earlier version left
         for column in ("row_identity", "raw_fingerprint", "staging_key"):
             connection.execute(f"alter table staging.base_crm__activities drop column {column}")
@@ -198,13 +209,9 @@ def test_activities_in_the_future_are_staged_again_only_when_their_time_comes(
     crm["activities"].append(
         dict(crm["activities"][0], activity_id="A-later", occurred_at="2099-01-01 10:00:00")
     )
-    folder = _write(tmp_path / "crm", crm)
-    staging = ["run", "--select", "base_crm__activities"]
-    variables = {"raw_data_path": str(folder), "score_date": str(SCORE_DATE)}
-    daily, fresh = tmp_path / "daily.duckdb", tmp_path / "fresh.duckdb"
-    for database in (daily, fresh):
-        assert run_dbt(["seed"], database, variables).returncode == 0
-        assert run_dbt(staging, database, variables).returncode == 0
+    staging, variables, daily, fresh = _two_warehouses(
+        tmp_path, crm, "base_crm__activities", ("daily", "fresh")
+    )
     rejected = "select activity_id, rejection_reason from staging.base_crm__activities"
     rejected += " where rejection_reason = 'occurred_at in the future'"
     assert query(daily, rejected) == [("A-later", "occurred_at in the future")]
@@ -230,13 +237,9 @@ def test_daily_activity_from_an_earlier_version_is_counted_again_whole(tmp_path:
     an earlier version built (no day_key) is counted again whole on the next build, says
     so, and then equals a build from scratch."""
     crm, _ = _crm(seed=14, week_end=WEEK_ENDS["sunday"])
-    folder = _write(tmp_path / "crm", crm)
-    daily = ["run", "--select", "+int_lead_activity_daily"]
-    variables = {"raw_data_path": str(folder), "score_date": str(SCORE_DATE)}
-    upgraded, fresh = tmp_path / "upgraded.duckdb", tmp_path / "fresh.duckdb"
-    for database in (upgraded, fresh):
-        assert run_dbt(["seed"], database, variables).returncode == 0
-        assert run_dbt(daily, database, variables).returncode == 0
+    daily, variables, upgraded, fresh = _two_warehouses(
+        tmp_path, crm, "+int_lead_activity_daily", ("upgraded", "fresh")
+    )
     result = run_dbt(daily, upgraded, variables)
     assert result.returncode == 0, result.stdout[-4000:]
     found = re.search(
