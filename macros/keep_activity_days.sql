@@ -3,10 +3,10 @@
     The table is incremental. Every row carries day_key: a hash of the
     md5 of the model's compiled code (every macro, var and seed it
     renders; not the database's name) and of the activities it counts on
-    that day (how many, and the sum of each row's hash: order-free). The pre-hook
-    keep_activity_days() computes today's key of every day with activity
-    (one scan of the known activities, a group per day; no counting per
-    lead) and compares it with the table's:
+    that day (how many, and the sum of each row's hash: order-free). The
+    pre-hook keep_activity_days() computes today's key of every day with
+    activity (one scan of the known activities, a group per day; no
+    counting per lead) and compares it with the table's:
     - a day whose key is unchanged keeps its rows;
     - a day with a new, changed or removed activity (staged again, a lead
       that became usable or not, the score date moving on a day), or
