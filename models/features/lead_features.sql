@@ -2,10 +2,17 @@
     what was known at the end of that date. Scoring rows (the score date)
     and training rows (earlier as-of dates) come from this same SQL, so
     training and scoring cannot drift apart. Every feature is described in
-    lead_features.yml. -#}
+    lead_features.yml.
+
+    With calendar weeks (var week_ends_on a weekday) it is incremental: a
+    build on yesterday's warehouse builds again only the rows that can have
+    changed (the score date's and the creation days', those of leads whose
+    profile changed, those whose label became known) and keeps the rest
+    (macros/keep_feature_rows.sql, its pre-hook); the rows equal a build
+    from scratch. -#}
+{{ config(**feature_rows_config()) }}
 {%- set windows = feature_windows() -%}
 {%- set kinds = activity_kinds() -%}
-{%- set horizon = var('horizon_days') -%}
 with
 
 as_of_dates as (
@@ -16,137 +23,40 @@ score_date as (
     select * from {{ ref('int_score_date') }}
 ),
 
-outcomes as (
-    select * from {{ ref('int_lead_outcomes') }}
-),
-
-leads as (
-    select * from {{ ref('int_leads_enriched') }}
+-- what this build adds, from the pre-hook: every row on a build from
+-- scratch; on a daily build only the rows it deleted (the rows key, one row;
+-- depends_on: {{ ref('int_closed_weeks_key') }})
+build as (
+    select * from leadscore_feature_build
 ),
 
 behaviour as (
-    select * exclude (behaviour_key)  -- noqa: RF02
-    from {{ ref('int_lead_behaviour') }}
+    select rows.* exclude (behaviour_key)  -- noqa: RF02, RF03
+    from {{ ref('int_lead_behaviour') }} as rows
+    where
+        (select build.build_all from build)
+        -- built again on every build: the score date's and creation rows
+        or rows.behaviour_key is null
+        or rows.as_of_date = (select score_date.score_date from score_date)
+        or rows.lead_id in (
+            select changed.lead_id from leadscore_feature_leads as changed
+        )
+        or (
+            not rows.is_at_creation
+            and rows.as_of_date in (
+                select labels.as_of_date from leadscore_feature_dates as labels
+            )
+        )
 ),
 
-feedback as (
-    select * from {{ ref('stg_crm__lead_feedback') }}
+lead_profiles as (
+    select * from {{ ref('int_lead_profiles') }}
 ),
 
 -- an export without any activity says nothing about inactivity
 activity_data as (
     select count(*) > 0 as has_activities
     from {{ ref('int_lead_activity_daily') }}
-),
-
-target_industries as (
-    select industry from {{ ref('icp_industries') }}
-    where is_target
-),
-
-target_sizes as (
-    select employee_band from {{ ref('icp_company_sizes') }}
-    where is_target
-),
-
-technology_fit as (
-    select * from {{ ref('technology_fit') }}
-),
-
-first_rejection as (
-    select
-        lead_id,
-        min(given_at) as first_rejected_at
-    from feedback
-    where verdict = 'rejected'
-    group by 1
-),
-
-lead_technologies as (
-    select
-        leads.lead_id,
-        bool_or(technology_fit.fit = 'partner') as has_partner_tech,
-        bool_or(technology_fit.fit = 'competitor') as has_competitor_tech
-    from leads
-    cross join
-        unnest(string_split(lower(leads.technologies), ';'))
-            as technologies (technology)
-    inner join technology_fit
-        on trim(technologies.technology) = lower(technology_fit.technology)
-    group by 1
-),
-
-fit as (
-    select
-        leads.lead_id,
-        leads.email,
-        case
-            when leads.employee_count is null then 'unknown'
-            when leads.employee_count <= 10 then '1-10'
-            when leads.employee_count <= 50 then '11-50'
-            when leads.employee_count <= 200 then '51-200'
-            when leads.employee_count <= 1000 then '201-1000'
-            when leads.employee_count <= 5000 then '1001-5000'
-            else '5000+'
-        end as employee_band,
-        case
-            when leads.annual_revenue is null then 'unknown'
-            when leads.annual_revenue < 1e6 then '<1m'
-            when leads.annual_revenue < 1e7 then '1m-10m'
-            when leads.annual_revenue < 1e8 then '10m-100m'
-            when leads.annual_revenue < 1e9 then '100m-1b'
-            else '1b+'
-        end as revenue_band,
-        coalesce({{ snake_case('leads.industry') }}, 'unknown') as industry,
-        coalesce(leads.region, 'unknown') as region,
-        coalesce(leads.country_code, 'unknown') as country_code,
-        coalesce(leads.seniority, 'other') as seniority,
-        coalesce(leads.job_function, 'other') as job_function,
-        coalesce({{ snake_case('leads.lead_source') }}, 'unknown')
-            as lead_source,
-        coalesce(leads.is_free_email, false) as is_free_email
-    {%- for property in var('custom_properties') %},
-        {%- set column = custom_column_name(property.name) %}
-        {%- if property.type == 'numeric' %}
-        {{ parse_number('leads.' ~ column, 'double') }} as {{ column }}
-        {%- else %}
-        {{ clean_text('leads.' ~ column) }} as {{ column }}
-        {%- endif %}
-        {%- endfor %}
-    from leads
-),
-
--- everything known of a lead that does not change with the as-of date, one
--- row per lead, which the panel meets in a single join. DuckDB builds a
--- join's hash table from the side it estimates smaller, and it estimates the
--- filtered panel at a few thousand rows (there are millions): joined to the
--- per-lead tables one by one, the whole panel became the hash table of two
--- joins and ran out of memory. Materialized, so the optimizer keeps it whole.
-lead_profiles as materialized (
-    select
-        outcomes.lead_id,
-        outcomes.created_at,
-        outcomes.converted_at,
-        outcomes.disqualified_at,
-        fit.* exclude (lead_id),  -- noqa: RF02
-        fit.industry in (
-            select target_industries.industry from target_industries
-        )
-            as is_target_industry,
-        fit.employee_band in (
-            select target_sizes.employee_band from target_sizes
-        )
-            as is_target_size,
-        coalesce(lead_technologies.has_partner_tech, false)
-            as has_partner_tech,
-        coalesce(lead_technologies.has_competitor_tech, false)
-            as has_competitor_tech,
-        first_rejection.first_rejected_at
-    from outcomes
-    inner join fit on outcomes.lead_id = fit.lead_id
-    left join first_rejection on outcomes.lead_id = first_rejection.lead_id
-    left join lead_technologies
-        on outcomes.lead_id = lead_technologies.lead_id
 ),
 
 -- one row per lead and as-of date: the weekly as-of dates (known: up to the
@@ -160,8 +70,10 @@ candidates as (
         coalesce(as_of_dates.known_before, lead_profiles.created_at)
             as known_before,
         coalesce(as_of_dates.is_score_date, false) as is_score_date,
-        lead_profiles.* exclude (lead_id)  -- noqa: RF02
+        lead_profiles.* exclude (lead_id, profile_key),  -- noqa: RF02
+        hash(build.rows_key, lead_profiles.profile_key) as feature_key
     from behaviour
+    cross join build
     left join as_of_dates
         on
             behaviour.as_of_date = as_of_dates.as_of_date
@@ -199,12 +111,13 @@ labelled as (
             -- the horizon is not over where the data ends (the score
             -- date, or earlier for a stale export): unknown
             when
-                panel.known_before
-                + interval {{ horizon }} day > score_date.data_ends_at
+                {{ label_is_open(
+                    'panel.known_before', 'score_date.data_ends_at'
+                ) }}
                 then null
             when
                 panel.converted_at
-                < panel.known_before + interval {{ horizon }} day
+                < panel.known_before + interval {{ var('horizon_days') }} day
                 then 1
             else 0
         end as label
@@ -299,7 +212,9 @@ features as (
         labelled.decayed_{{ kind.name }} as _decayed_{{ kind.name }},
         {%- endfor %}
         -- noqa: enable=LT02
-        labelled.known_before as _known_before
+        labelled.known_before as _known_before,
+        -- what the daily build compares (the rows key and the lead's profile)
+        labelled.feature_key as _feature_key
     from labelled
     cross join activity_data
 )

@@ -6,6 +6,8 @@
     scored the lead that day, what lead_score_history recorded (those rows
     are not replayed). -#}
 {%- set max_rows = var('health_backtest_max_rows_per_date') -%}
+{#- what a row's fingerprint leaves out: not features, or the build's key -#}
+{%- set not_hashed = ['label', 'is_score_date', '_feature_key'] -%}
 with
 
 -- the weekly as-of dates (creation rows are for training only)
@@ -77,7 +79,7 @@ select
     features.*,
     -- the features as a hash (not the label, which arrives later): a replay
     -- of the same model on the same features is reused (ml_backtest_scores)
-    {{ feature_fingerprint('features', ['label', 'is_score_date']) }}
+    {{ feature_fingerprint('features', not_hashed) }}
         as feature_fingerprint,
     points.points_score,
     history.probability as history_probability,

@@ -4,6 +4,8 @@
     'reference', and the rows scored now (the score date) as 'current'.
     Empty reference while there is no champion. -#}
 {%- set max_rows = var('health_drift_max_reference_rows') -%}
+{#- what a row's fingerprint leaves out: not features, or the build's key -#}
+{%- set not_hashed = ['label', 'is_score_date', '_feature_key'] -%}
 with
 
 -- not materialized: DuckDB would otherwise keep the whole wide panel
@@ -52,7 +54,7 @@ reference as (
         features.*,
         -- the reference's rows as hashes: the same champion on the same rows
         -- is not measured again (ml_drift)
-        {{ feature_fingerprint('features', ['label', 'is_score_date']) }}
+        {{ feature_fingerprint('features', not_hashed) }}
             as feature_fingerprint
     from features
     inner join sampled_keys
@@ -65,7 +67,7 @@ current_rows as (
     select
         'current' as population,
         features.*,
-        {{ feature_fingerprint('features', ['label', 'is_score_date']) }}
+        {{ feature_fingerprint('features', not_hashed) }}
             as feature_fingerprint
     from features
     where features.is_score_date

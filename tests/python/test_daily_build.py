@@ -105,11 +105,18 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
         activity("L02", later, "demo_request"),
         activity("L99", later, "demo_request"),
     ]
+    without_rows = (
+        "select count(*) from intermediate.int_lead_profiles"
+        " where lead_id not in (select lead_id from features.lead_features)"
+    )
+    [(without,)] = query(daily, without_rows)  # leads closed before the look-back
     log = build(later, crm, daily)
     _assert_staged_again(log, groups=3)  # the day's three activities, not the whole export
     _assert_days_counted(log, least=1, most=1)  # that day's activity, now known
     assert "leadscore: int_lead_activity_weekly kept" in log
     assert "leadscore: int_lead_behaviour kept" in log
+    kept = _features_kept(log)  # no lead changed; the newcomer has no rows yet
+    assert kept[1:] == (0, without + 1, 0) and kept[0] > 100, kept
     newcomer_rows = (
         "select as_of_date, n_demo_request_1d from intermediate.int_lead_behaviour"
         " where lead_id = 'L99'"
@@ -132,6 +139,7 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     assert query(daily, at_week_end) == [(0,)]  # it left the funnel the week before
     assert "leadscore: int_lead_activity_weekly kept" in log
     assert "leadscore: int_lead_behaviour rebuilt" in log
+    assert "leadscore: lead_features rebuilt: every lead's rows changed" in log
     _assert_days_counted(log, least=0, most=0)  # no activity changed, none on that day
     fresh = tmp_path / "fresh-2.duckdb"
     build(day, crm, fresh)
@@ -153,6 +161,89 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     assert "leadscore: int_lead_behaviour rebuilt" in log
     fresh = tmp_path / "fresh-3.duckdb"
     build(day, crm, fresh)
+    _compare_tables(daily, fresh)
+
+
+def _features_kept(log: str) -> tuple[int, int, int, int]:
+    """What lead_features' daily build kept: its rows, and how many leads whose profile
+    changed, leads without rows and as-of dates whose label became known it built again."""
+    found = re.search(
+        r"lead_features kept ([\d,]+) rows and builds again .* those of: leads whose profile "
+        r"changed or who left the export ([\d,]+), leads without rows yet ([\d,]+), as-of "
+        r"dates where a label became known ([\d,]+) ",
+        log,
+    )
+    assert found, log[-4000:]
+    kept, changed, new, dates = (int(n.replace(",", "")) for n in found.groups())
+    return kept, changed, new, dates
+
+
+def test_daily_features_are_built_again_only_where_they_changed(tmp_path: Path) -> None:
+    """With calendar weeks, a build later in the week keeps lead_features' rows but for the
+    score date's and creation days', those of a lead whose title changed, and those of the
+    as-of date whose label became known as the data moved on; the table equals a build from
+    scratch. A table an earlier version built (no _feature_key) is built again whole."""
+    week_end = WEEK_ENDS["sunday"]
+    crm, _ = _crm(seed=15, week_end=week_end)
+    variables = {"week_ends_on": "sunday"}
+
+    def build(day: date, database: Path) -> str:
+        folder = _write(tmp_path / f"crm-{day}", crm)
+        result = run_dbt(
+            FEATURES,
+            database,
+            {**variables, "raw_data_path": str(folder), "score_date": str(day)},
+        )
+        assert result.returncode == 0, result.stdout[-4000:]
+        return result.stdout
+
+    daily, fresh = tmp_path / "daily.duckdb", tmp_path / "fresh.duckdb"
+    monday = SCORE_DATE
+    crm["activities"].append(
+        {
+            "activity_id": "N1",
+            "lead_id": "L01",
+            "occurred_at": f"{monday} 09:00:00",
+            "activity_type": "page_view",
+            "url": "https://example.com/blog/a",
+        }
+    )
+    build(monday, daily)
+    # Saturday: the data reaches the day the labels of the Sunday 90 days back and 1 day
+    # become known (as_of + 1 day + 90 days); one lead changed its title
+    saturday = monday + timedelta(days=5)
+    crm["activities"].append(
+        {
+            "activity_id": "N2",
+            "lead_id": "L02",
+            "occurred_at": f"{saturday} 09:00:00",
+            "activity_type": "page_view",
+            "url": "https://example.com/blog/b",
+        }
+    )
+    flipped = saturday + timedelta(days=1) - timedelta(days=91)
+    assert flipped.weekday() == 6  # a Sunday: a weekly as-of date
+    open_at = f"select count(*) from features.lead_features where as_of_date = '{flipped}'"
+    unlabelled = open_at + " and label is null"
+    assert query(daily, unlabelled) == query(daily, open_at) != [(0,)]
+    changed = next(
+        lead
+        for lead in crm["leads"]
+        if lead["lead_id"] not in ("L01", "L02") and not lead["converted_at"]
+    )
+    changed["job_title"] = "Chief Executive Officer"
+    log = build(saturday, daily)
+    assert "leadscore: int_lead_behaviour kept" in log
+    kept, leads, _, dates = _features_kept(log)
+    assert (leads, dates) == (1, 1) and kept > 100, log[-4000:]
+    assert query(daily, unlabelled) == [(0,)]
+    build(saturday, fresh)
+    _compare_tables(daily, fresh)
+    # a table from before the key: built again whole, then equal to a fresh build's
+    with duckdb.connect(str(daily)) as connection:
+        connection.execute("alter table features.lead_features drop column _feature_key")
+    log = build(saturday, daily)
+    assert "lead_features rebuilt: it was built by a version without _feature_key" in log
     _compare_tables(daily, fresh)
 
 

@@ -102,8 +102,10 @@ def _build(tmp_path: Path, name: str, crm: dict, score_date: str = SCORE_DATE) -
     return database
 
 
+# every column but the label and _feature_key (not features: the label is what later
+# outcomes say, and the key is the daily build's, which a lead's later outcome changes)
 FEATURE_ROWS = (
-    "select * exclude (label) from features.lead_features"
+    "select * exclude (label, _feature_key) from features.lead_features"
     " where as_of_date <= '{day}' order by lead_id, as_of_date"
 )
 
