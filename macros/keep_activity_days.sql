@@ -32,12 +32,7 @@
     other days deleted. -#}
 {% macro keep_activity_days() -%}
     {%- if execute -%}
-        {%- set code = (model.compiled_code or '')
-            .replace(adapter.quote(this.database) ~ '.', '') -%}
-        {%- set columns = adapter.get_columns_in_relation(this)
-            | map(attribute='name') | map('lower') | list
-            if is_incremental() else [] -%}
-        {%- set keeps = is_incremental() and 'day_key' in columns -%}
+        {%- set keeps = 'day_key' in leadscore.kept_columns() -%}
         {%- set days -%}
             with
 
@@ -50,7 +45,7 @@
                     cast(occurred_at as date) as activity_date,
                     -- a number, not an md5 text: carried on every row
                     hash(
-                        '{{ local_md5(code) }}',
+                        '{{ leadscore.compiled_code_md5() }}',
                         count(*),
                         sum(cast(hash(known) as hugeint))
                     ) as day_key

@@ -46,17 +46,12 @@
 
 {% macro keep_feature_rows() -%}
     {%- if execute -%}
-        {%- set code = (model.compiled_code or '')
-            .replace(adapter.quote(this.database) ~ '.', '') -%}
-        {%- set columns = adapter.get_columns_in_relation(this)
-            | map(attribute='name') | map('lower') | list
-            if is_incremental() else [] -%}
-        {%- set keeps = is_incremental() and '_feature_key' in columns -%}
+        {%- set keeps = '_feature_key' in leadscore.kept_columns() -%}
         {%- set rows_key -%}
             select
                 md5(concat_ws(
                     '|',
-                    '{{ local_md5(code) }}',
+                    '{{ leadscore.compiled_code_md5() }}',
                     keys.behaviour_key,
                     dates.weekly,
                     activity.has_activities

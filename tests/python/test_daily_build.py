@@ -32,6 +32,19 @@ def _compare_tables(database: Path, fresh: Path) -> None:
         assert got == want, table
 
 
+def _build_day(tmp_path: Path, crm: dict, day: date, database: Path) -> str:
+    """The export as it stands written for `day`, and the features built on `database` at
+    that score date with calendar weeks (Sundays). Returns dbt's log."""
+    folder = _write(tmp_path / f"crm-{day}", crm)
+    result = run_dbt(
+        FEATURES,
+        database,
+        {"week_ends_on": "sunday", "raw_data_path": str(folder), "score_date": str(day)},
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    return result.stdout
+
+
 def _assert_staged_again(log: str, groups: int) -> None:
     """The staging kept its table and stages again only the groups of activities where the
     export changed: a few rows around each change, not the table."""
@@ -70,17 +83,9 @@ def test_a_daily_build_keeps_closed_weeks_and_equals_a_full_rebuild(tmp_path: Pa
     week_end = WEEK_ENDS["sunday"]
     crm, _ = _crm(seed=11, week_end=week_end)
     daily = tmp_path / "daily.duckdb"
-    variables = {"week_ends_on": "sunday"}
 
     def build(day: date, crm: dict, database: Path) -> str:
-        folder = _write(tmp_path / f"crm-{day}", crm)
-        result = run_dbt(
-            FEATURES,
-            database,
-            {**variables, "raw_data_path": str(folder), "score_date": str(day)},
-        )
-        assert result.returncode == 0, result.stdout[-4000:]
-        return result.stdout
+        return _build_day(tmp_path, crm, day, database)
 
     new_ids = itertools.count(1)
 
@@ -185,17 +190,9 @@ def test_daily_features_are_built_again_only_where_they_changed(tmp_path: Path) 
     scratch. A table an earlier version built (no _feature_key) is built again whole."""
     week_end = WEEK_ENDS["sunday"]
     crm, _ = _crm(seed=15, week_end=week_end)
-    variables = {"week_ends_on": "sunday"}
 
     def build(day: date, database: Path) -> str:
-        folder = _write(tmp_path / f"crm-{day}", crm)
-        result = run_dbt(
-            FEATURES,
-            database,
-            {**variables, "raw_data_path": str(folder), "score_date": str(day)},
-        )
-        assert result.returncode == 0, result.stdout[-4000:]
-        return result.stdout
+        return _build_day(tmp_path, crm, day, database)
 
     daily, fresh = tmp_path / "daily.duckdb", tmp_path / "fresh.duckdb"
     monday = SCORE_DATE
